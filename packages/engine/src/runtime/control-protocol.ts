@@ -2,7 +2,7 @@
  * Framing on the engine's control socket (RR/containers/<id>/ctl.sock). Every message is
  * [type: u8][length: u32 BE][payload]. JSON payloads are UTF-8. See docs/control-protocol.md.
  */
-export const enum Frame {
+export enum Frame {
   /** client -> engine: JSON ControlRequest. */
   Request = 0x01,
   /** client -> engine: bytes for the payload's stdin. */
