@@ -1,0 +1,70 @@
+/** Atomic file replacement (write temp, fsync, rename, fsync dir) and guarded JSON reads. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { TsctrError } from '../errors';
+import { errnoCode } from './errno';
+
+/**
+ * Replaces `file` so that readers see either the old or the new content, never a mix, even if the
+ * process is killed or the machine loses power. The temp file lives in the same directory (rename
+ * is atomic only within one filesystem) and is removed on failure.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const handle = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.chmod(mode); // the umask may have narrowed the mode given to open()
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  await fsyncDirectory(dir);
+}
+
+/** Makes a rename or unlink in `dir` durable. */
+export async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `value` as pretty JSON, atomically. */
+export async function writeJsonFileAtomic(file: string, value: unknown, mode = 0o644): Promise<void> {
+  await writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n', mode);
+}
+
+/**
+ * Reads and parses a JSON file. Returns undefined when it does not exist. A file that does not parse
+ * or fails `guard` is a TsctrError naming the file (the store is damaged: say so, do not guess).
+ */
+export async function readJsonFile<T>(file: string, guard?: (value: unknown) => value is T): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new TsctrError(`${file} is not valid JSON (${(err as Error).message}); the store is damaged: remove or repair the file`, 125, { cause: err });
+  }
+  if (guard && !guard(value)) {
+    throw new TsctrError(`${file} does not have the expected structure; the store is damaged: remove or repair the file`);
+  }
+  return value as T;
+}
