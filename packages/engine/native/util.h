@@ -1,0 +1,37 @@
+/* Helpers shared by every mode: failure reporting and argv parsing. */
+#ifndef TSCTR_UTIL_H
+#define TSCTR_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Name of the running mode, used as the prefix of every failure line. */
+extern const char *shim_mode;
+
+/*
+ * Where failures go and how they are formatted. With err_fd < 0 a failure is written to stderr as
+ * "tsctr-shim: <mode>: <message>"; otherwise (init, exec) as "<code> <message>" on err_fd.
+ */
+extern int err_fd;
+
+/* Reports "<what>: <strerror(errno)>" and exits with code. */
+__attribute__((noreturn, format(printf, 2, 3))) void die_errno(int code, const char *fmt, ...);
+/* Reports "<what>" and exits with code. */
+__attribute__((noreturn, format(printf, 2, 3))) void die(int code, const char *fmt, ...);
+
+/* Strict parsers: the whole string must be a number in range, else die(125). */
+int parse_fd(const char *flag, const char *s);
+long long parse_ll(const char *flag, const char *s);
+uint64_t parse_hex(const char *flag, const char *s);
+int parse_signal(const char *flag, const char *s);
+
+/* Returns the value of "--flag VALUE" at argv[*i] and advances *i, or dies when it is missing. */
+const char *flag_value(int argc, char **argv, int *i);
+
+/* Writes all of buf, retrying on EINTR and short writes. Returns 0 or -1 with errno set. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Sets or clears FD_CLOEXEC; dies on failure. */
+void set_cloexec(int fd, int on);
+
+#endif
