@@ -1,0 +1,79 @@
+/**
+ * The narrow interfaces the pull orchestration (./pull.ts) needs from the registry client and the
+ * store. ./pull-adapters.ts implements them with the real modules; unit tests use fakes.
+ */
+import type { Descriptor } from 'oci-spec-types';
+import type { StorePaths } from '../storage/paths';
+
+/** One place to try: a mirror or the registry itself, for one resolved name. */
+export interface PullSource {
+  /** The name recorded in the store, e.g. `localhost:5000/library/alpine:latest` (or `...@sha256:...`). */
+  readonly name: string;
+  /** host[:port] contacted (a mirror's or the registry's). */
+  readonly registry: string;
+  /** Repository path at that host. */
+  readonly repository: string;
+  /** Tag or digest. */
+  readonly reference: string;
+  readonly insecure: boolean;
+}
+
+export interface FetchedManifest {
+  readonly bytes: Buffer;
+  readonly mediaType: string;
+  readonly digest: string;
+}
+
+export interface RegistrySession {
+  getManifest(reference: string): Promise<FetchedManifest>;
+  /** Small blobs (config): the verified bytes. */
+  fetchBlob(descriptor: Descriptor): Promise<Buffer>;
+  /** Downloads a layer blob into the store's blob dir (verified, published by rename). */
+  downloadBlobToStore(descriptor: Descriptor, onBytes: (bytesSoFar: number) => void): Promise<void>;
+}
+
+export interface LayerToEnsure {
+  readonly diffId: string;
+  readonly blobDigest: string;
+  readonly mediaType: string;
+}
+
+export interface ImageRecordInput {
+  /** Config digest hex (the image id). */
+  readonly id: string;
+  readonly name: string;
+  /** What the name pointed at: the index digest for a multi-platform image, else the manifest's. */
+  readonly digest: string;
+  /** The single-platform manifest used. */
+  readonly manifestDigest: string;
+  readonly configDigest: string;
+  /** Layer chain ids, bottom first. */
+  readonly layers: readonly string[];
+  readonly created?: string;
+}
+
+export interface StorePort {
+  readonly paths: StorePaths;
+  hasBlob(digest: string): Promise<boolean>;
+  writeBlob(bytes: Uint8Array, digest: string): Promise<void>;
+  hasLayer(chainId: string): Promise<boolean>;
+  /** Extracts the layers that are missing, verifying diff ids; returns the chain ids. */
+  ensureLayers(layers: readonly LayerToEnsure[], onExtract: (index: number, state: 'extracting' | 'done') => void): Promise<string[]>;
+  /** Records the image (and its name) atomically under the store lock. */
+  recordImage(record: ImageRecordInput): Promise<void>;
+}
+
+export interface PlatformWanted {
+  readonly os: string;
+  readonly architecture: string;
+  readonly variant?: string;
+}
+
+export interface PullDeps {
+  readonly store: StorePort;
+  /** The sources to try for `input`, in order (mirrors first, then the location, per candidate name). */
+  resolveSources(input: string): Promise<readonly PullSource[]>;
+  openSession(source: PullSource): RegistrySession;
+  /** Chooses the manifest of `wanted` from an index; throws a TsctrError listing the platforms available. */
+  choosePlatform(manifests: readonly Descriptor[], wanted: PlatformWanted, reference: string): Descriptor;
+}
