@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -137,6 +138,6 @@ int launch_main(int argc, char **argv)
 	if (o.pdeathsig && prctl(PR_SET_PDEATHSIG, o.pdeathsig, 0, 0, 0) < 0)
 		fail(125, errno, "prctl(PR_SET_PDEATHSIG)");
 
-	execvp(o.argv[0], o.argv);
+	exec_search(o.argv, environ, getenv("PATH"));
 	fail(errno == ENOENT ? 127 : 126, errno, "exec %s", o.argv[0]);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *shim_mode = "main";
@@ -129,4 +130,37 @@ void set_cloexec(int fd, int on)
 	flags = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
 	if (fcntl(fd, F_SETFD, flags) < 0)
 		die_errno(125, "fcntl(%d, F_SETFD)", fd);
+}
+
+void exec_search(char *const argv[], char *const envp[], const char *path)
+{
+	const char *file = argv[0];
+	const char *p;
+	int failure = ENOENT;
+
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		return;
+	}
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (p = path;; p++) {
+		const char *end = strchrnul(p, ':');
+		char candidate[4096];
+		struct stat st;
+		int n = end == p ? snprintf(candidate, sizeof candidate, "%s", file)
+				 : snprintf(candidate, sizeof candidate, "%.*s/%s", (int)(end - p), p, file);
+
+		if (n > 0 && (size_t)n < sizeof candidate) {
+			execve(candidate, argv, envp);
+			if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+				return; /* exists but broken (ENOEXEC, E2BIG, ...): report that */
+			if (errno == EACCES && stat(candidate, &st) == 0 && S_ISREG(st.st_mode))
+				failure = EACCES;
+		}
+		if (!*end)
+			break;
+		p = end;
+	}
+	errno = failure;
 }

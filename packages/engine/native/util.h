@@ -34,4 +34,13 @@ int write_all(int fd, const void *buf, size_t len);
 /* Sets or clears FD_CLOEXEC; dies on failure. */
 void set_cloexec(int fd, int on);
 
+
+
+/*
+ * execve(argv[0]) searched in path (colon-separated; NULL: a default PATH) like execvpe, except that
+ * it fails with ENOENT unless a candidate exists as a regular file, so "not found" (127) and "not
+ * executable" (126) are told apart even when some PATH directory is unreadable. Returns only on
+ * failure, with errno set.
+ */
+void exec_search(char *const argv[], char *const envp[], const char *path);
 #endif

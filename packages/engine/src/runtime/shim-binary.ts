@@ -1,0 +1,48 @@
+/**
+ * Where the tsctr-shim binary is, and the sealed in-memory copy that tsctr actually executes.
+ *
+ * Why a sealed memfd: a process inside a container can reach the binary that started it through
+ * /proc/<pid>/exe and, if that is a file on disk, open it for writing and replace it, so that the
+ * next container start runs the attacker's code outside the container (runc CVE-2019-5736). tsctr
+ * runs the shim from a memfd sealed against writes, growth, shrinking and further seal changes:
+ * /proc/<pid>/exe then names a file nobody can modify.
+ */
+import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import * as path from 'node:path';
+import { TsctrError } from '../errors';
+import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC, fcntl, memfdCreate } from '../sys/libc';
+
+/** packages/engine/native/build/tsctr-shim, seen from src/runtime or dist/runtime. */
+export function shimBinaryPath(): string {
+  const file = path.resolve(__dirname, '..', '..', 'native', 'build', 'tsctr-shim');
+  if (!existsSync(file)) {
+    throw new TsctrError(`the tsctr-shim binary is missing (${file}): build it with "npm run build" (or "make -C packages/engine/native")`);
+  }
+  return file;
+}
+
+let sealedPath: string | undefined;
+
+/**
+ * Path (`/proc/self/fd/N`) of a sealed memfd holding the shim, created once per process. The fd is
+ * close-on-exec (Node opens every fd with O_CLOEXEC): a spawned child resolves the path at execve,
+ * before its fds are closed, and the program it runs does not inherit the fd.
+ */
+export function sealedShimFd(): string {
+  if (sealedPath) return sealedPath;
+  const image = readFileSync(shimBinaryPath());
+  const fd = memfdCreate('tsctr-shim', MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  try {
+    let written = 0;
+    while (written < image.length) written += writeSync(fd, image, written, image.length - written);
+    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+  // execve refuses a file that is open for writing (ETXTBSY): keep only a read-only descriptor.
+  const readOnly = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY);
+  closeSync(fd);
+  sealedPath = `/proc/self/fd/${readOnly}`;
+  return sealedPath;
+}

@@ -1,0 +1,249 @@
+/**
+ * Starting a program in a new user namespace with the user's subordinate ids: `tsctr-shim launch`
+ * (docs/shim-protocol.md) plus newuidmap/newgidmap, which write the maps from outside.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { constants as osConstants, userInfo } from 'node:os';
+import * as path from 'node:path';
+import type { Socket } from 'node:net';
+import execa from 'execa';
+import { TsctrError, errnoName, isErrnoException } from '../errors';
+import type { IdMapEntry, IdMappings } from './idmap';
+import { sealedShimFd } from './shim-binary';
+import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs, parseSubidFile, planDefaultMappings, type SubordinateIds, type UserIdentity } from './subids';
+
+export type Namespace = 'mnt' | 'net' | 'uts' | 'ipc' | 'cgroup';
+export type StdioEntry = Extract<StdioOptions, readonly unknown[]>[number];
+
+export interface LaunchOptions {
+  /** PROG ARG...; PROG is looked up in PATH (of the shim's environment). */
+  readonly argv: readonly string[];
+  /** Default: loadDefaultMappings(). */
+  readonly mappings?: IdMappings;
+  /** Namespaces unshared after becoming root in the user namespace. */
+  readonly unshare?: readonly Namespace[];
+  readonly setsid?: boolean;
+  /** Signal the program gets when the spawning thread (this Node process) dies. */
+  readonly pdeathsig?: NodeJS.Signals | number;
+  /**
+   * As for child_process.spawn, indexed by the child's fd. Index 3 is the sync socket and must be
+   * left undefined; entries from index 4 on are passed to the program. Default: inherit 0-2.
+   */
+  readonly stdio?: readonly StdioEntry[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly detached?: boolean;
+}
+
+export interface RunResult {
+  /** The program's exit code, or 128+N when signal N killed it. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export const SYNC_FD = 3;
+
+/** The user running tsctr (name from the passwd database). */
+export function currentUser(): UserIdentity {
+  const info = userInfo();
+  return { name: info.username, uid: info.uid, gid: info.gid };
+}
+
+function readIfExists(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isErrnoException(err, 'ENOENT')) return '';
+    throw err;
+  }
+}
+
+/** The user's ranges from /etc/subuid and /etc/subgid (empty when a file is missing). */
+export function readSubordinateIds(user: UserIdentity): SubordinateIds {
+  return {
+    uids: parseSubidFile(readIfExists(SUBUID_FILE), { name: user.name, id: user.uid }),
+    gids: parseSubidFile(readIfExists(SUBGID_FILE), { name: user.name, id: user.gid }),
+  };
+}
+
+/** The default mapping (container 0 = the user, 1.. = the subordinate ranges) of the current user. */
+export function loadDefaultMappings(user: UserIdentity = currentUser()): IdMappings {
+  return planDefaultMappings(user, readSubordinateIds(user));
+}
+
+const idmapTools = new Map<string, string>();
+
+/** Absolute path of newuidmap/newgidmap, or the TsctrError that says how to install them. */
+export function findIdMapTool(name: 'newuidmap' | 'newgidmap'): string {
+  const known = idmapTools.get(name);
+  if (known) return known;
+  const dirs = [...(process.env.PATH ?? '').split(':').filter((d) => d !== ''), '/usr/bin', '/usr/sbin', '/bin', '/sbin'];
+  for (const dir of dirs) {
+    const file = path.join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      idmapTools.set(name, file);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  throw new TsctrError(`${name} not found: tsctr needs it to map your subordinate ids; install the uidmap package (apt-get install uidmap)`);
+}
+
+async function writeIdMap(tool: 'newuidmap' | 'newgidmap', pid: number, entries: readonly IdMapEntry[]): Promise<void> {
+  const file = findIdMapTool(tool);
+  const result = await execa(file, newIdMapArgs(pid, entries), { reject: false, stdin: 'ignore' });
+  if (result.exitCode === 0) return;
+  const detail = (result.stderr || result.stdout || `exit status ${result.exitCode}`).trim();
+  const idFile = tool === 'newuidmap' ? SUBUID_FILE : SUBGID_FILE;
+  throw new TsctrError(
+    `${tool} ${newIdMapArgs(pid, entries).join(' ')} failed: ${detail}: check that ${idFile} grants these ranges to ` +
+      `your user and that ${file} is setuid root or has file capabilities (reinstall the uidmap package)`,
+  );
+}
+
+/** Turns the shim's `E<errno> <step>: <strerror>` line into the error the user sees. */
+export function launchFailure(line: string, program: string): TsctrError {
+  const m = /^E(\d+) (.*)$/.exec(line.trim());
+  if (!m) return new TsctrError(`tsctr-shim launch failed: ${line.trim() || 'no reason given'}`);
+  const errno = Number(m[1]);
+  const what = m[2];
+  const code = errnoName(errno);
+  if (what.startsWith('unshare(CLONE_NEWUSER)')) {
+    if (code === 'ENOSPC' || code === 'EUSERS') {
+      return new TsctrError(
+        `the kernel refuses to create a user namespace (${what}): the limit user.max_user_namespaces is 0 or reached; ` +
+          `raise it with "sudo sysctl -w user.max_user_namespaces=15000"`,
+      );
+    }
+    return new TsctrError(
+      `the kernel refuses unprivileged user namespaces (${what}): enable them with ` +
+        `"sudo sysctl -w kernel.unprivileged_userns_clone=1" (Debian/Ubuntu kernels), check that user.max_user_namespaces ` +
+        `is above 0, and on Ubuntu 23.10+ that kernel.apparmor_restrict_unprivileged_userns is 0`,
+    );
+  }
+  if (what.startsWith('exec ')) {
+    if (code === 'ENOENT') return new TsctrError(`${program}: command not found in the user namespace (${what})`, 127);
+    return new TsctrError(`${program}: cannot execute in the user namespace (${what})`, 126);
+  }
+  return new TsctrError(`tsctr-shim launch failed: ${what}`);
+}
+
+function signalNumber(sig: NodeJS.Signals | number): number {
+  if (typeof sig === 'number') return sig;
+  const n = osConstants.signals[sig];
+  if (n === undefined) throw new TsctrError(`unknown signal ${sig}`);
+  return n;
+}
+
+/** The shim's argv for a launch (after the executable). */
+export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig'>): string[] {
+  if (opts.argv.length === 0) throw new TsctrError('no command to run in the user namespace');
+  const args = ['launch', '--sync-fd', String(SYNC_FD)];
+  if (opts.unshare && opts.unshare.length > 0) args.push('--unshare', opts.unshare.join(','));
+  if (opts.setsid) args.push('--setsid');
+  if (opts.pdeathsig !== undefined) args.push('--pdeathsig', String(signalNumber(opts.pdeathsig)));
+  return [...args, '--', ...opts.argv];
+}
+
+function buildStdio(stdio: readonly StdioEntry[] | undefined): StdioEntry[] {
+  const entries: StdioEntry[] = stdio ? [...stdio] : ['inherit', 'inherit', 'inherit'];
+  if (entries[SYNC_FD] !== undefined) throw new Error('internal: stdio[3] is the sync socket of tsctr-shim launch');
+  while (entries.length < 3) entries.push('inherit');
+  entries[SYNC_FD] = 'pipe';
+  return entries;
+}
+
+/**
+ * Spawns `tsctr-shim launch`, writes the uid/gid maps when it asks, and resolves with the child
+ * once the program runs as root in its own user namespace (rejects with a TsctrError otherwise).
+ */
+export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildProcess> {
+  const mappings = opts.mappings ?? loadDefaultMappings();
+  findIdMapTool('newuidmap');
+  findIdMapTool('newgidmap');
+  const child = spawn(sealedShimFd(), launchArgs(opts), {
+    argv0: 'tsctr-shim',
+    stdio: buildStdio(opts.stdio),
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    detached: opts.detached,
+  });
+  const sync = child.stdio[SYNC_FD] as Socket;
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit status ${code}`));
+  });
+
+  return new Promise<ChildProcess>((resolve, reject) => {
+    let state: 'waiting' | 'mapping' | 'mapped' | 'failed' = 'waiting';
+    let message = '';
+    const fail = (err: Error): void => {
+      if (state === 'failed') return;
+      state = 'failed';
+      sync.destroy();
+      reject(err);
+    };
+    child.once('error', (err) => fail(new TsctrError(`cannot start tsctr-shim: ${err.message}`)));
+    sync.on('data', (chunk: Buffer) => {
+      let text = chunk.toString('latin1');
+      if (state === 'waiting' && text.startsWith('R')) {
+        state = 'mapping';
+        text = text.slice(1);
+        const pid = child.pid as number;
+        Promise.all([writeIdMap('newuidmap', pid, mappings.uidMap), writeIdMap('newgidmap', pid, mappings.gidMap)]).then(
+          () => {
+            if (state !== 'mapping') return;
+            state = 'mapped';
+            sync.write('G');
+          },
+          (err: Error) => fail(err),
+        );
+      }
+      message += text;
+    });
+    sync.on('error', () => {
+      // EPIPE/ECONNRESET when the shim dies: the close handler reports.
+    });
+    sync.on('close', () => {
+      if (state === 'failed') return;
+      if (state === 'mapped' && message === '') {
+        sync.destroy();
+        resolve(child);
+        return;
+      }
+      const program = opts.argv[0];
+      if (message !== '') {
+        fail(launchFailure(message, program));
+        return;
+      }
+      void exited.then((how) => fail(new TsctrError(`tsctr-shim launch of ${program} ended before the program started (${how})`)));
+    });
+  });
+}
+
+export interface RunOptions extends Omit<LaunchOptions, 'argv' | 'stdio'> {
+  /** Written to the program's stdin (default: stdin is /dev/null). */
+  readonly input?: string | Buffer;
+}
+
+/** Runs a short helper in a user namespace and collects its output (for storage: extract, rm -rf). */
+export async function runInUserNamespace(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const child = await launchInUserNamespace({ ...opts, argv, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr?.on('data', (b: Buffer) => stderr.push(b));
+  if (child.stdin) {
+    child.stdin.on('error', () => {
+      // the program may exit without reading all of its input
+    });
+    child.stdin.end(opts.input);
+  }
+  const exitCode = await new Promise<number>((resolve) => {
+    child.once('close', (code, signal) => resolve(signal ? 128 + signalNumber(signal) : (code ?? 125)));
+  });
+  return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+}
