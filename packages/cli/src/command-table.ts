@@ -13,4 +13,5 @@ export interface CommandEntry {
 
 export const commandTable: readonly CommandEntry[] = [
   { name: 'version', load: () => require('./commands/version') },
+  { name: 'unshare', load: () => require('./commands/unshare') },
 ];
