@@ -45,7 +45,12 @@ export function looksLikeDomain(component: string): boolean {
   return component.includes('.') || component.includes(':') || component === 'localhost';
 }
 
-export function parseReference(input: string): ImageReference {
+export interface ParseReferenceOptions {
+  /** Take the first path component as the domain even without `.`/`:` (registries.conf locations). */
+  readonly firstComponentIsDomain?: boolean;
+}
+
+export function parseReference(input: string, opts: ParseReferenceOptions = {}): ImageReference {
   if (input === '') throw invalid(input, 'it is empty');
   if (/\s/.test(input)) throw invalid(input, 'it contains whitespace');
 
@@ -74,7 +79,7 @@ export function parseReference(input: string): ImageReference {
   const slash = name.indexOf('/');
   let domain: string | undefined;
   let path = name;
-  if (slash !== -1 && looksLikeDomain(name.slice(0, slash))) {
+  if (slash !== -1 && (opts.firstComponentIsDomain === true || looksLikeDomain(name.slice(0, slash)))) {
     domain = name.slice(0, slash);
     path = name.slice(slash + 1);
     if (!domainGrammar.test(domain)) throw invalid(input, `"${domain}" is not a valid registry host[:port]`);
