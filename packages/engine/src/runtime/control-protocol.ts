@@ -2,6 +2,8 @@
  * Framing on the engine's control socket (RR/containers/<id>/ctl.sock). Every message is
  * [type: u8][length: u32 BE][payload]. JSON payloads are UTF-8. See docs/control-protocol.md.
  */
+import type { ContainerState } from './container-types';
+
 export enum Frame {
   /** client -> engine: JSON ControlRequest. */
   Request = 0x01,
@@ -32,6 +34,8 @@ export interface ControlReply {
   readonly ok: boolean;
   readonly error?: string;
   readonly exitCode?: number;
+  /** Reply to `state`: the engine's current view of the container. */
+  readonly state?: ContainerState;
 }
 
 export interface ExitReport {

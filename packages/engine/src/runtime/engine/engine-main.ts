@@ -1,0 +1,26 @@
+/**
+ * Entry point of the per-container engine, exec'd by `tsctr-shim launch` inside the container's
+ * user, mount, network, UTS and IPC namespaces. See docs/architecture.md, "Engine".
+ */
+import { TsctrError } from '../../errors';
+import { parseEngineArgs } from './args';
+import { Engine } from './engine';
+import { ReadyReporter } from './ready-fd';
+
+async function main(): Promise<void> {
+  let ready = new ReadyReporter(undefined);
+  try {
+    const args = parseEngineArgs(process.argv.slice(2));
+    ready = new ReadyReporter(args.readyFd);
+    const engine = await Engine.load(args, ready);
+    await engine.run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const exitCode = err instanceof TsctrError ? err.exitCode : 125;
+    console.error(`tsctr engine: ${err instanceof Error && !(err instanceof TsctrError) ? err.stack : message}`);
+    ready.report({ event: 'error', message: err instanceof TsctrError ? message : `container engine: ${message}`, exitCode });
+    process.exit(exitCode);
+  }
+}
+
+void main();

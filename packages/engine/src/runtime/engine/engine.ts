@@ -1,0 +1,292 @@
+/**
+ * The per-container engine (podman's conmon role): prepares the container's mount tree in its own
+ * namespaces, starts the shim's init, relays stdio to the log and to attached clients, serves the
+ * control socket, records the exit and cleans up. One process per container; no timers at rest.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TsctrError } from '../../errors';
+import { kill, mount, MS_PRIVATE, MS_REC, sethostname } from '../../sys/libc';
+import { setLinkUp } from '../../sys/net';
+import { withStoreLock } from '../../storage/lock';
+import type { StorePaths } from '../../storage/paths';
+import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
+import type { ContainerConfig } from '../container-types';
+import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
+import { readContainerConfig, readContainerState } from '../containers/records';
+import { sealedShimFd } from '../shim-binary';
+import { applyMountPlan, remountReadOnly } from './apply-mounts';
+import type { EngineArgs } from './args';
+import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
+import { hostnameFile, hostsFile, resolvConfFile } from './etc-files';
+import { planContainerInit } from './init-plan';
+import { formatLogRecords, formatLogTimestamp, parseLogRecord, type LogStream } from './k8s-log';
+import { planContainerMounts, type EtcFilePaths } from './mount-plan';
+import { spawnInit } from './payload';
+import { ReadyReporter } from './ready-fd';
+import { mountRootfs, unmountRootfs } from './rootfs';
+import { readRootfsFile } from './safe-path';
+import { signalNumber } from './signals';
+import { StateWriter } from './state-file';
+import type { StartFailure } from './status-lines';
+import { createPipeStdio, createPtyStdio, type PayloadStdio } from './stdio';
+
+/** How long output may still arrive after the payload's exit was reported. */
+const OUTPUT_DRAIN_MS = 2000;
+
+export class Engine implements ControlHandler {
+  private merged = '';
+  private server: ControlServer | undefined;
+  private stdio: PayloadStdio | undefined;
+  private pid: number | undefined;
+  private startPromise: Promise<ControlReply> | undefined;
+  private exitReport: ExitReport | undefined;
+  private finishing: Promise<void> | undefined;
+  private readonly exited: Promise<ExitReport>;
+  private resolveExited!: (report: ExitReport) => void;
+  private outputsDone: Promise<unknown> = Promise.resolve();
+  private logFd: number | undefined;
+
+  private constructor(
+    private readonly args: EngineArgs,
+    private readonly paths: StorePaths,
+    private readonly config: ContainerConfig,
+    private readonly state: StateWriter,
+    private readonly ready: ReadyReporter,
+  ) {
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+  }
+
+  /** Reads the record; the engine is then ready to prepare(). */
+  static async load(args: EngineArgs, ready: ReadyReporter): Promise<Engine> {
+    const paths: StorePaths = { root: args.root, runRoot: args.runroot };
+    const config = await readContainerConfig(paths, args.id);
+    if (!config) throw new TsctrError(`container ${args.id} has no config.json in ${containerDir(paths, args.id)}`);
+    const initial = (await readContainerState(paths, args.id)) ?? { status: 'created' as const };
+    return new Engine(args, paths, config, new StateWriter(paths, args.id, initial), ready);
+  }
+
+  /** Mount tree, hostname, loopback, log file and control socket; then start or wait for a client. */
+  async run(): Promise<void> {
+    mount(null, '/', null, MS_REC | MS_PRIVATE, null);
+    this.merged = mountRootfs({ driver: this.config.storageDriver, root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
+    applyMountPlan(this.merged, planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
+    if (this.config.security.readOnly) remountReadOnly(this.merged);
+    sethostname(this.config.hostname);
+    setLinkUp('lo');
+    this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
+    this.server = new ControlServer(controlSocketPath(this.paths, this.config.id), this);
+    await this.server.listen();
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void this.shutdown());
+    if (this.args.attachWait) {
+      await this.state.write(this.state.current);
+      this.ready.report({ event: 'listening' });
+      return;
+    }
+    const reply = await this.start();
+    if (reply.ok && this.pid !== undefined) this.ready.report({ event: 'started', pid: this.pid });
+    else this.ready.report({ event: 'error', message: reply.error ?? 'the container did not start', exitCode: reply.exitCode ?? 125 });
+  }
+
+  private writeEtcFiles(): EtcFilePaths {
+    const dir = containerUserdataDir(this.paths, this.config.id);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const files: EtcFilePaths = { hosts: path.join(dir, 'hosts'), hostname: path.join(dir, 'hostname'), resolvConf: path.join(dir, 'resolv.conf') };
+    let hostResolv = '';
+    try {
+      hostResolv = fs.readFileSync('/etc/resolv.conf', 'utf8');
+    } catch {
+      // no host resolver configuration: the container gets none either
+    }
+    fs.writeFileSync(files.hosts, hostsFile(this.config.hostname), { mode: 0o644 });
+    fs.writeFileSync(files.hostname, hostnameFile(this.config.hostname), { mode: 0o644 });
+    fs.writeFileSync(files.resolvConf, resolvConfFile(hostResolv), { mode: 0o644 });
+    return files;
+  }
+
+  start(): Promise<ControlReply> {
+    this.startPromise ??= this.startPayload();
+    return this.startPromise;
+  }
+
+  private startPayload(): Promise<ControlReply> {
+    const command = this.config.process.args[0] ?? '';
+    return new Promise<ControlReply>((resolve) => {
+      const failed = (failure: StartFailure): void => {
+        resolve({ ok: false, error: failure.message, exitCode: failure.exitCode });
+        this.payloadEnded({ exitCode: failure.exitCode, error: failure.message });
+      };
+      try {
+        const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? '';
+        const group = readRootfsFile(this.merged, '/etc/group') ?? '';
+        const plan = planContainerInit(this.config, this.merged, { passwd, group });
+        this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
+        this.relayOutput(this.stdio);
+        spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command }, this.stdio, {
+          onStarted: (pid) => {
+            this.pid = pid;
+            const startedAt = new Date().toISOString();
+            void this.state.write({ status: 'running', pid, startedAt }).then(() => resolve({ ok: true }), (err: Error) => resolve({ ok: false, error: err.message, exitCode: 125 }));
+          },
+          onExited: (exitCode, signal) => this.payloadEnded({ exitCode, ...(signal !== undefined ? { signal } : {}) }),
+          onFailed: failed,
+        });
+      } catch (err) {
+        failed({ exitCode: err instanceof TsctrError && (err.exitCode === 126 || err.exitCode === 127) ? err.exitCode : 125, message: (err as Error).message });
+      }
+    });
+  }
+
+  private relayOutput(stdio: PayloadStdio): void {
+    this.outputsDone = Promise.all(
+      stdio.outputs.map(({ stream, readable }) => new Promise<void>((resolve) => {
+        readable.on('data', (chunk: Buffer) => this.output(stream, chunk));
+        readable.on('end', () => resolve());
+        readable.on('close', () => resolve());
+      })),
+    );
+  }
+
+  private output(stream: LogStream, chunk: Buffer): void {
+    if (this.logFd !== undefined) {
+      try {
+        fs.writeSync(this.logFd, formatLogRecords(stream, chunk, formatLogTimestamp(new Date())));
+      } catch (err) {
+        console.error(`tsctr engine: writing the log failed: ${(err as Error).message}`);
+      }
+    }
+    this.server?.broadcast(stream === 'stdout' ? Frame.Stdout : Frame.Stderr, chunk);
+  }
+
+  private payloadEnded(report: ExitReport): void {
+    if (this.exitReport) return;
+    this.exitReport = report;
+    this.resolveExited(report);
+    void this.finish();
+  }
+
+  /** Records the exit, tells attached clients, unmounts, removes the container with --rm, exits. */
+  private finish(): Promise<void> {
+    this.finishing ??= (async () => {
+      const report = this.exitReport ?? { exitCode: 0 };
+      await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
+      const started = this.state.current.startedAt;
+      if (this.startPromise) {
+        await this.state.writeFinal({
+          status: 'exited',
+          exitCode: report.exitCode,
+          ...(started ? { startedAt: started } : {}),
+          finishedAt: new Date().toISOString(),
+          ...(report.error ? { error: report.error } : {}),
+        });
+      }
+      if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
+      await this.server?.finish(report);
+      if (this.logFd !== undefined) fs.closeSync(this.logFd);
+      unmountRootfs(this.merged);
+      if (this.config.autoRemove && this.startPromise) await this.removeContainer();
+      process.exit(0);
+    })();
+    return this.finishing;
+  }
+
+  private async removeContainer(): Promise<void> {
+    await withStoreLock(this.paths, async () => {
+      await fs.promises.rm(containerDir(this.paths, this.config.id), { recursive: true, force: true });
+      await fs.promises.rm(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
+    });
+  }
+
+  /** SIGTERM/SIGINT to the engine: stop the container first (nothing started: just clean up). */
+  private async shutdown(): Promise<void> {
+    if (this.pid === undefined || this.exitReport) {
+      if (!this.startPromise) await this.finish();
+      return;
+    }
+    await this.stop(this.config.stopTimeout);
+  }
+
+  private signal(sig: number): void {
+    if (this.pid === undefined) return;
+    try {
+      kill(this.pid, sig);
+    } catch {
+      // already gone: the exit status is on its way
+    }
+  }
+
+  async stop(timeoutSeconds: number): Promise<ControlReply> {
+    if (this.pid === undefined || this.exitReport) return { ok: true, exitCode: this.exitReport?.exitCode };
+    if (this.state.current.status === 'running') await this.state.write({ ...this.state.current, status: 'stopping' });
+    this.signal(signalNumber(this.config.stopSignal || 'SIGTERM'));
+    const timer = setTimeout(() => this.signal(9), Math.max(0, timeoutSeconds) * 1000);
+    const report = await this.exited;
+    clearTimeout(timer);
+    return { ok: true, exitCode: report.exitCode };
+  }
+
+  // ControlHandler
+
+  async request(client: ControlClient, request: ControlRequest): Promise<ControlReply> {
+    switch (request.op) {
+      case 'attach':
+        setImmediate(() => this.attach(client, request.stdin, request.logs ?? false));
+        return { ok: true };
+      case 'start': {
+        const reply = await this.start();
+        return reply.ok ? reply : { ...reply, ok: false };
+      }
+      case 'kill': {
+        if (this.pid === undefined || this.exitReport) return { ok: false, error: 'the container is not running' };
+        this.signal(signalNumber(request.signal));
+        return { ok: true };
+      }
+      case 'stop':
+        return this.stop(typeof request.timeout === 'number' ? request.timeout : this.config.stopTimeout);
+      case 'state':
+        return { ok: true, state: this.state.current };
+      default:
+        return { ok: false, error: `unknown request "${(request as { op?: string }).op}"` };
+    }
+  }
+
+  private attach(client: ControlClient, stdin: boolean, logs: boolean): void {
+    if (logs) this.replayLog(client);
+    client.attached = true;
+    client.stdin = stdin;
+    if (this.args.attachWait) void this.start();
+  }
+
+  private replayLog(client: ControlClient): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(containerLogPath(this.paths, this.config.id), 'utf8');
+    } catch {
+      return;
+    }
+    for (const line of text.split('\n')) {
+      const record = parseLogRecord(line);
+      if (record) client.send(record.stream === 'stdout' ? Frame.Stdout : Frame.Stderr, record.partial ? record.text : `${record.text}\n`);
+    }
+  }
+
+  stdin(_client: ControlClient, data: Buffer): void {
+    this.stdio?.writeStdin(data);
+  }
+
+  stdinEof(): void {
+    this.stdio?.endStdin();
+  }
+
+  resize(rows: number, cols: number): void {
+    try {
+      this.stdio?.resize(rows, cols);
+    } catch {
+      // the terminal is gone
+    }
+  }
+
+  disconnected(): void {
+    // nothing to do: output simply stops going to that client
+  }
+}
