@@ -1,0 +1,47 @@
+import type { CommandModule } from 'yargs';
+import { TsctrError } from '@tsctr/engine/errors';
+import { launchEngine } from '@tsctr/engine/runtime/containers/launch-engine';
+import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
+import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
+import { attachAndReport } from '../attach-session';
+import { createFromArgs } from '../create-container';
+import { storePathsFrom, type GlobalOptions } from '../global-options';
+import { addRunCreateOptions, detachKeysFrom, type RunCreateArgs } from '../run-options';
+
+type RunArgs = RunCreateArgs & GlobalOptions;
+
+export const command: CommandModule<object, RunArgs> = {
+  command: 'run <image> [command..]',
+  describe: 'Create a container from an image, start it and attach to it',
+  builder: (y) =>
+    addRunCreateOptions(y)
+      .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
+      .option('detach-keys', { type: 'string', describe: 'Keys that detach from a -t container (default ctrl-p,ctrl-q; "" disables)' })
+      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Forward signals the CLI receives to the container' }) as never,
+  handler: async (argv) => {
+    const paths = storePathsFrom(argv);
+    const detachKeys = detachKeysFrom(argv);
+    const record = await createFromArgs(paths, argv);
+    const { config } = record;
+    try {
+      await launchEngine(paths, config, { attachWait: !argv.detach });
+    } catch (err) {
+      // `run` created the container only to run it: a container that never started is not kept.
+      await deleteContainerFiles(paths, config.id).catch(() => undefined);
+      throw err;
+    }
+    if (argv.detach) {
+      process.stdout.write(`${config.id}\n`);
+      return;
+    }
+    const { exitCode, detached } = await attachAndReport(paths, config, { stdin: argv.interactive === true, detachKeys, sigProxy: argv['sig-proxy'] !== false });
+    if (!detached && config.autoRemove) {
+      // The engine removes --rm containers itself; wait for it so `ps -a` right after shows nothing.
+      await waitForEngineExit(paths, config.id, Date.now() + 10_000);
+      await deleteContainerFiles(paths, config.id).catch((err: unknown) => {
+        if (!(err instanceof TsctrError)) throw err;
+      });
+    }
+    process.exitCode = exitCode;
+  },
+};

@@ -1,0 +1,210 @@
+/**
+ * The flags `run` and `create` share (podman's names), and their translation into the engine's
+ * CreateRequest. Everything that can be checked without the image is checked here, before any pull
+ * or write: a bad flag never leaves anything behind.
+ */
+import * as fs from 'node:fs';
+import type { Argv } from 'yargs';
+import { TsctrError } from '@tsctr/engine/errors';
+import type { ContainerSecuritySpec, ContainerUserNamespace, StorageDriver } from '@tsctr/engine/runtime/container-types';
+import { validateCreateRequest, type CreateRequest } from '@tsctr/engine/runtime/containers/create-plan';
+import { validateContainerName } from '@tsctr/engine/runtime/containers/names';
+import { parseDetachKeys, DEFAULT_DETACH_KEYS } from '@tsctr/engine/runtime/containers/detach-keys';
+import { resolveStorageDriver } from '@tsctr/engine/runtime/containers/storage-driver';
+import { capabilityMask } from '@tsctr/engine/runtime/policy/capabilities';
+import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profile';
+import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
+import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
+import { parseEnvFile } from './env-file';
+
+export interface RunCreateArgs {
+  image: string;
+  command?: (string | number)[];
+  name?: string;
+  detach?: boolean;
+  interactive?: boolean;
+  tty?: boolean;
+  rm?: boolean;
+  env?: string | string[];
+  'env-file'?: string | string[];
+  workdir?: string;
+  user?: string;
+  'group-add'?: string | string[];
+  entrypoint?: string;
+  hostname?: string;
+  init?: boolean;
+  'read-only'?: boolean;
+  'stop-signal'?: string;
+  'stop-timeout'?: string;
+  label?: string | string[];
+  userns?: string;
+  uidmap?: string | string[];
+  gidmap?: string | string[];
+  'cap-add'?: string | string[];
+  'cap-drop'?: string | string[];
+  privileged?: boolean;
+  'security-opt'?: string | string[];
+  network?: string;
+  net?: string;
+  pull?: string;
+  quiet?: boolean;
+  'detach-keys'?: string;
+  'sig-proxy'?: boolean;
+  'storage-driver'?: string;
+}
+
+/** yargs gives a string for one use of a flag and an array for several. */
+export function list(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+const repeatable = (describe: string) => ({ type: 'string' as const, requiresArg: true, describe });
+
+export function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
+  return y
+    .parserConfiguration({ 'halt-at-non-option': true, 'populate--': false })
+    .positional('image', { type: 'string', describe: 'Image to create the container from', demandOption: true })
+    .positional('command', { type: 'string', array: true, describe: 'Command and arguments (default: the image\'s)' })
+    .option('name', { type: 'string', requiresArg: true, describe: 'Name of the container' })
+    .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep stdin open' })
+    .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-terminal' })
+    .option('rm', { type: 'boolean', describe: 'Remove the container when it exits' })
+    .option('env', { alias: 'e', ...repeatable('Set an environment variable (KEY=VALUE, or KEY to copy it from here)') })
+    .option('env-file', repeatable('Read environment variables from a file (KEY=VALUE lines)'))
+    .option('workdir', { alias: 'w', type: 'string', requiresArg: true, describe: 'Working directory inside the container' })
+    .option('user', { alias: 'u', type: 'string', requiresArg: true, describe: 'user[:group] (name or id) to run as' })
+    .option('group-add', repeatable('Additional group (name or id) for the process'))
+    .option('entrypoint', { type: 'string', describe: 'Override the image\'s entrypoint ("" clears it; a JSON array is argv)' })
+    .option('hostname', { alias: 'h', type: 'string', requiresArg: true, describe: 'Container hostname (default: the short id)' })
+    .option('init', { type: 'boolean', default: true, describe: 'Run a tiny init as PID 1 that forwards signals and reaps zombies (--init=false: the payload is PID 1)' })
+    .option('read-only', { type: 'boolean', describe: 'Mount the root filesystem read-only' })
+    .option('stop-signal', { type: 'string', requiresArg: true, describe: 'Signal that stops the container (default: the image\'s, else SIGTERM)' })
+    .option('stop-timeout', { type: 'string', requiresArg: true, describe: 'Seconds to wait after the stop signal before SIGKILL (default 10)' })
+    .option('label', { alias: 'l', ...repeatable('Set a label (KEY=VALUE)') })
+    .option('userns', { type: 'string', describe: 'User namespace mode: keep-id[:uid=N,gid=N], or "" for the default mapping' })
+    .option('uidmap', repeatable('container:intermediate:size uid mapping (podman rootless semantics)'))
+    .option('gidmap', repeatable('container:intermediate:size gid mapping'))
+    .option('cap-add', repeatable('Add a capability (NET_ADMIN, CAP_NET_ADMIN, ALL)'))
+    .option('cap-drop', repeatable('Drop a capability (or ALL)'))
+    .option('privileged', { type: 'boolean', describe: 'Every capability, no seccomp filter, no masked paths' })
+    .option('security-opt', repeatable('seccomp=unconfined, seccomp=FILE, no-new-privileges, label=disable'))
+    .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'Network mode (only "none" for now)' })
+    .option('pull', { type: 'string', requiresArg: true, describe: 'missing (default), always or never' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Do not print pull progress' }) as unknown as Argv<T & RunCreateArgs>;
+}
+
+export type PullPolicy = 'missing' | 'always' | 'never';
+
+export function parsePullPolicy(value: string | undefined): PullPolicy {
+  const v = value ?? 'missing';
+  if (v === 'missing' || v === 'always' || v === 'never') return v;
+  if (v === 'newer') return 'always';
+  throw new TsctrError(`invalid --pull "${value}": use missing, always or never`);
+}
+
+/** --security-opt values, checked and read (a seccomp file is parsed now so a bad one fails create). */
+export function parseSecurityOpts(values: readonly string[], readFile: (file: string) => string = (f) => fs.readFileSync(f, 'utf8')): Pick<ContainerSecuritySpec, 'seccomp' | 'noNewPrivileges'> {
+  let seccomp: ContainerSecuritySpec['seccomp'] = { kind: 'default' };
+  let noNewPrivileges = false;
+  for (const opt of values) {
+    const eq = opt.indexOf('=');
+    const key = eq < 0 ? opt : opt.slice(0, eq);
+    const value = eq < 0 ? undefined : opt.slice(eq + 1);
+    if (key === 'no-new-privileges') {
+      if (value !== undefined && value !== 'true' && value !== 'false') throw new TsctrError(`invalid --security-opt "${opt}": no-new-privileges takes true or false`);
+      noNewPrivileges = value !== 'false';
+    } else if (key === 'seccomp' && value) {
+      if (value === 'unconfined') seccomp = { kind: 'unconfined' };
+      else {
+        let text: string;
+        try {
+          text = readFile(value);
+        } catch (err) {
+          throw new TsctrError(`--security-opt seccomp=${value}: cannot read the profile: ${(err as Error).message}`);
+        }
+        parseSeccompProfile(text, value);
+        seccomp = { kind: 'file', path: value, profile: text };
+      }
+    } else if (key === 'label' || key === 'apparmor') {
+      // SELinux and AppArmor labels are not used by tsctr; accepted so podman command lines work.
+    } else {
+      throw new TsctrError(`invalid --security-opt "${opt}": supported are seccomp=unconfined, seccomp=FILE, no-new-privileges`);
+    }
+  }
+  return { seccomp, noNewPrivileges };
+}
+
+export function parseNetwork(value: string | undefined): string {
+  const mode = value ?? 'none';
+  if (mode === 'none') return mode;
+  throw new TsctrError(`--network "${mode}" is not supported yet: tsctr only offers --network none (the container gets a network namespace with loopback only)`);
+}
+
+export function parseStopTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new TsctrError(`invalid --stop-timeout "${value}": give a whole number of seconds, 0 or more`);
+  return Number(value);
+}
+
+function usernsMode(argv: RunCreateArgs): { mode: ContainerUserNamespace['mode']; parsed: UsernsMode } {
+  const uidmap = list(argv.uidmap);
+  const gidmap = list(argv.gidmap);
+  if (uidmap.length > 0 || gidmap.length > 0) {
+    if (argv.userns) throw new TsctrError('--userns cannot be combined with --uidmap/--gidmap: choose one');
+    return { mode: 'custom', parsed: { kind: 'custom', uidmap, gidmap } };
+  }
+  const parsed = parseUsernsOption(argv.userns);
+  return { mode: parsed.kind, parsed };
+}
+
+/**
+ * Every flag turned into the engine's CreateRequest, validated (including --env-file contents,
+ * capability names, the seccomp profile and the id mappings), with no side effect.
+ */
+export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
+  if (argv.name !== undefined) validateContainerName(argv.name);
+  if (argv['detach-keys'] !== undefined) parseDetachKeys(argv['detach-keys']);
+  const capAdd = list(argv['cap-add']);
+  const capDrop = list(argv['cap-drop']);
+  capabilityMask(capAdd, '--cap-add');
+  capabilityMask(capDrop, '--cap-drop');
+  const { mode, parsed } = usernsMode(argv);
+  const user = currentUser();
+  const mappings = planMappings(parsed, user, readSubordinateIds(user));
+  const request: CreateRequest = {
+    name: argv.name,
+    command: (argv.command ?? []).map(String),
+    entrypoint: argv.entrypoint,
+    env: list(argv.env),
+    envFromFiles: list(argv['env-file']).flatMap((file) => parseEnvFile(file)),
+    workdir: argv.workdir,
+    user: argv.user,
+    groupAdd: list(argv['group-add']),
+    hostname: argv.hostname,
+    init: argv.init !== false,
+    readOnly: argv['read-only'] === true,
+    stopSignal: argv['stop-signal'],
+    stopTimeout: parseStopTimeout(argv['stop-timeout']),
+    labels: list(argv.label),
+    tty: argv.tty === true,
+    interactive: argv.interactive === true,
+    autoRemove: argv.rm === true,
+    storageDriver: resolveStorageDriver(argv['storage-driver']) satisfies StorageDriver,
+    network: parseNetwork(argv.network ?? argv.net),
+    security: {
+      privileged: argv.privileged === true,
+      capAdd,
+      capDrop,
+      readOnly: argv['read-only'] === true,
+      ...parseSecurityOpts(list(argv['security-opt'])),
+    },
+    userns: { mode, mappings },
+  };
+  validateCreateRequest(request);
+  return request;
+}
+
+export function detachKeysFrom(argv: { 'detach-keys'?: string }): Buffer {
+  return parseDetachKeys(argv['detach-keys'] ?? DEFAULT_DETACH_KEYS);
+}

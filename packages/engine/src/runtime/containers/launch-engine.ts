@@ -1,0 +1,95 @@
+/**
+ * Starts a container's engine: `tsctr-shim launch --sync-fd 3 --unshare mnt,net,uts,ipc --setsid --
+ * node engine-main.js --root R --runroot RR --id ID --ready-fd 4 [--attach-wait]` in a new user
+ * namespace with the container's mappings, detached (it outlives the CLI), stdin /dev/null, stdout
+ * and stderr appended to engine.log. Resolves when the engine reports on fd 4.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { TsctrError } from '../../errors';
+import type { StorePaths } from '../../storage/paths';
+import type { ContainerConfig } from '../container-types';
+import { launchInUserNamespace } from '../userns';
+import { containerRunDir, engineLogPath } from './layout';
+
+export const ENGINE_READY_FD = 4;
+
+export type EngineReadyEvent =
+  | { readonly event: 'listening' }
+  | { readonly event: 'started'; readonly pid: number }
+  | { readonly event: 'error'; readonly message: string; readonly exitCode?: number };
+
+/** dist/runtime/engine/engine-main.js next to this module's directory. */
+export function engineMainPath(): string {
+  return path.resolve(__dirname, '..', 'engine', 'engine-main.js');
+}
+
+/** Pure: the engine's argv (the program run by the shim). */
+export function engineArgv(p: StorePaths, id: string, attachWait: boolean, node = process.execPath, main = engineMainPath()): string[] {
+  return [node, main, '--root', p.root, '--runroot', p.runRoot, '--id', id, '--ready-fd', String(ENGINE_READY_FD), ...(attachWait ? ['--attach-wait'] : [])];
+}
+
+/** Pure: the readiness line, or an error event when it is not one the contract allows. */
+export function parseReadyLine(line: string): EngineReadyEvent {
+  try {
+    const value = JSON.parse(line) as Partial<EngineReadyEvent> & Record<string, unknown>;
+    if (value.event === 'listening' || (value.event === 'started' && typeof value.pid === 'number')) return value as EngineReadyEvent;
+    if (value.event === 'error') return { event: 'error', message: String(value.message ?? 'unknown error'), exitCode: typeof value.exitCode === 'number' ? value.exitCode : 125 };
+  } catch {
+    // fall through
+  }
+  return { event: 'error', message: `the engine reported "${line.slice(0, 200)}" instead of its readiness`, exitCode: 125 };
+}
+
+function lastLines(file: string, count: number): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Launches the engine and waits for its readiness line. With `attachWait` the engine only listens
+ * (event `listening`) and starts the payload at the first attach/start request. An `error` event
+ * (or an engine that dies first) becomes a TsctrError carrying the engine's exit code.
+ */
+export async function launchEngine(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
+  await fs.promises.mkdir(containerRunDir(p, config.id), { recursive: true, mode: 0o700 });
+  const logFile = engineLogPath(p, config.id);
+  const log = fs.openSync(logFile, 'a', 0o600);
+  let child;
+  try {
+    child = await launchInUserNamespace({
+      argv: engineArgv(p, config.id, opts.attachWait),
+      mappings: { uidMap: config.userns.uidMap, gidMap: config.userns.gidMap },
+      unshare: ['mnt', 'net', 'uts', 'ipc'],
+      setsid: true,
+      detached: true,
+      stdio: ['ignore', log, log, undefined, 'pipe'],
+    });
+  } finally {
+    fs.closeSync(log);
+  }
+  const ready = child.stdio[ENGINE_READY_FD] as Readable;
+  const line = await new Promise<string | undefined>((resolve) => {
+    let text = '';
+    ready.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl >= 0) resolve(text.slice(0, nl));
+    });
+    ready.once('close', () => resolve(text === '' ? undefined : text));
+    ready.once('error', () => resolve(undefined));
+  });
+  ready.destroy();
+  child.unref();
+  if (line === undefined) {
+    const tail = lastLines(logFile, 5);
+    throw new TsctrError(`the container engine exited before it was ready${tail ? `:\n${tail}` : ''}\n(see ${logFile})`);
+  }
+  const event = parseReadyLine(line);
+  if (event.event === 'error') throw new TsctrError(event.message, event.exitCode ?? 125);
+  return event;
+}
