@@ -14,4 +14,16 @@ export interface CommandEntry {
 export const commandTable: readonly CommandEntry[] = [
   { name: 'version', load: () => require('./commands/version') },
   { name: 'unshare', load: () => require('./commands/unshare') },
+  { name: 'run', load: () => require('./commands/run') },
+  { name: 'create', load: () => require('./commands/create') },
+  { name: 'start', load: () => require('./commands/start') },
+  { name: 'ps', load: () => require('./commands/ps') },
+  { name: 'stop', load: () => require('./commands/stop') },
+  { name: 'kill', load: () => require('./commands/kill') },
+  { name: 'rm', load: () => require('./commands/rm') },
+  { name: 'wait', load: () => require('./commands/wait') },
+  { name: 'logs', load: () => require('./commands/logs') },
+  { name: 'inspect', load: () => require('./commands/inspect') },
+  { name: 'container', load: () => require('./commands/container') },
+  { name: 'rename', load: () => require('./commands/rename') },
 ];
