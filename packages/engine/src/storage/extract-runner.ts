@@ -1,0 +1,56 @@
+/**
+ * Host side of extraction and removal in the user namespace: files of a layer are owned by the
+ * user's subordinate ids, which only root of a user namespace with the user's mapping can create,
+ * chown or delete.
+ */
+import * as path from 'node:path';
+import { TsctrError } from '../errors';
+import type { IdMappings } from '../runtime/idmap';
+import { runInUserNamespace } from '../runtime/userns';
+import { isExtractLineResult, type ExtractJob, type ExtractLineResult } from './extract-job';
+
+/** Runs extract jobs and removes trees; layers.ts takes one so tests can run in-process as root. */
+export interface NamespaceRunner {
+  extract(job: ExtractJob): Promise<ExtractLineResult[]>;
+  /** Removes each path recursively (missing paths are fine). */
+  removeTrees(paths: readonly string[]): Promise<void>;
+}
+
+/** The compiled worker next to this module (dist/storage/extract-worker.js). */
+export function extractWorkerScript(): string {
+  return path.join(__dirname, 'extract-worker.js');
+}
+
+/** Pure: the result lines of the worker's stdout, in layer order; a missing line becomes an error. */
+export function parseWorkerOutput(stdout: string, layerCount: number, stderr: string, exitCode: number): ExtractLineResult[] {
+  const byIndex = new Map<number, ExtractLineResult>();
+  for (const line of stdout.split('\n')) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isExtractLineResult(value) && value.index >= 0 && value.index < layerCount) byIndex.set(value.index, value);
+  }
+  const reason = stderr.trim() || `the extract worker exited with status ${exitCode}`;
+  return Array.from({ length: layerCount }, (_, index) => byIndex.get(index) ?? { index, ok: false as const, error: reason });
+}
+
+export function userNamespaceRunner(mappings?: IdMappings): NamespaceRunner {
+  return {
+    async extract(job) {
+      if (job.layers.length === 0) return [];
+      const result = await runInUserNamespace([process.execPath, extractWorkerScript()], { mappings, input: JSON.stringify(job) });
+      return parseWorkerOutput(result.stdout, job.layers.length, result.stderr, result.exitCode);
+    },
+    async removeTrees(paths) {
+      if (paths.length === 0) return;
+      const result = await runInUserNamespace(['rm', '-rf', '--', ...paths], { mappings });
+      if (result.exitCode !== 0) {
+        throw new TsctrError(`cannot remove ${paths.join(', ')} in the user namespace: ${result.stderr.trim() || `rm exited with status ${result.exitCode}`}`);
+      }
+    },
+  };
+}
