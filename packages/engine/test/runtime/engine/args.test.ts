@@ -1,0 +1,21 @@
+import { parseEngineArgs } from '../../../src/runtime/engine/args';
+
+const ID = 'a'.repeat(64);
+
+describe('parseEngineArgs', () => {
+  it('reads every option', () => {
+    expect(parseEngineArgs(['--root', '/r', '--runroot', '/rr', '--id', ID, '--ready-fd', '4', '--attach-wait'])).toEqual({ root: '/r', runroot: '/rr', id: ID, readyFd: 4, attachWait: true });
+  });
+  it('makes the ready fd and attach-wait optional', () => {
+    expect(parseEngineArgs(['--id', ID, '--root', '/r', '--runroot', '/rr'])).toEqual({ root: '/r', runroot: '/rr', id: ID, readyFd: undefined, attachWait: false });
+  });
+  it.each([
+    [['--root', '/r', '--runroot', '/rr'], /required/],
+    [['--root', '/r', '--runroot', '/rr', '--id', 'abc'], /64-hex/],
+    [['--root', '/r', '--runroot', '/rr', '--id', ID, '--ready-fd', '1'], /ready-fd/],
+    [['--root', '/r', '--runroot', '/rr', '--id', ID, '--bogus'], /unknown argument "--bogus"/],
+    [['--root'], /needs a value/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseEngineArgs(argv)).toThrow(message);
+  });
+});
