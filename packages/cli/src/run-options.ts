@@ -4,7 +4,7 @@
  * or write: a bad flag never leaves anything behind.
  */
 import * as fs from 'node:fs';
-import type { Argv } from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { TsctrError } from '@tsctr/engine/errors';
 import type { ContainerSecuritySpec, ContainerUserNamespace, StorageDriver } from '@tsctr/engine/runtime/container-types';
 import { validateCreateRequest, type CreateRequest } from '@tsctr/engine/runtime/containers/create-plan';
@@ -16,6 +16,7 @@ import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profil
 import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
 import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
 import { parseEnvFile } from './env-file';
+import type { GlobalOptions } from './global-options';
 
 export interface RunCreateArgs {
   image: string;
@@ -61,11 +62,61 @@ export function list(value: string | string[] | undefined): string[] {
 
 const repeatable = (describe: string) => ({ type: 'string' as const, requiresArg: true, describe });
 
-export function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
+/**
+ * `run`/`create` stop parsing options at the image, like podman: `tsctr run busybox ls -l` passes
+ * `-l` to ls. yargs cannot do that for a subcommand, so the command's builder only halts parsing
+ * (keeping every word after the command raw in argv._) and the handler parses them with
+ * parseRunCreateWords. See docs/decisions.md.
+ */
+export function haltAtCommand<T>(y: Argv<T>): Argv<T> {
+  return y.parserConfiguration({ 'halt-at-non-option': true }).strict(false);
+}
+
+/**
+ * The words typed after the command: yargs leaves `_` as the command path followed by the raw words
+ * starting again with that path ([run, run, --rm, busybox] or [container, run, container, run, ...]).
+ */
+export function wordsAfterCommand(underscore: readonly (string | number)[]): string[] {
+  const words = underscore.map(String);
+  for (let k = 1; 2 * k <= words.length; k++) {
+    if (words.slice(0, k).join('\0') === words.slice(k, 2 * k).join('\0')) return words.slice(2 * k);
+  }
+  return words.slice(1);
+}
+
+/**
+ * Parses the words after `run`/`create`: options up to the image, then the image, then the
+ * command with its own options untouched. `--help` before the image prints the usage.
+ */
+export function parseRunCreateWords<A>(words: readonly string[], usage: string, extra: (y: Argv<RunCreateArgs>) => Argv<A>): (A & RunCreateArgs) | undefined {
+  let failure: Error | undefined;
+  let helped = false;
+  const y = extra(addRunCreateOptions(yargs([...words])))
+    .parserConfiguration({ 'halt-at-non-option': true })
+    .usage(usage)
+    .option('root', { type: 'string', hidden: true })
+    .option('runroot', { type: 'string', hidden: true })
+    .option('storage-driver', { type: 'string', describe: 'overlay or fuse-overlayfs' })
+    .option('log-level', { type: 'string', hidden: true })
+    .strict()
+    .version(false)
+    .help()
+    .exitProcess(false)
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      failure = err ?? new TsctrError(`${msg}\nSee '${usage.split(' ').slice(0, 2).join(' ')} --help'`);
+    });
+  const parsed = y.parseSync() as unknown as A & RunCreateArgs & { _: (string | number)[]; help?: boolean };
+  if (failure) throw failure;
+  if (parsed.help) helped = true;
+  if (helped) return undefined;
+  const [image, ...command] = parsed._.map(String);
+  if (image === undefined) throw new TsctrError(`missing image: ${usage}`);
+  return { ...parsed, image, command };
+}
+
+function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
   return y
-    .parserConfiguration({ 'halt-at-non-option': true, 'populate--': false })
-    .positional('image', { type: 'string', describe: 'Image to create the container from', demandOption: true })
-    .positional('command', { type: 'string', array: true, describe: 'Command and arguments (default: the image\'s)' })
     .option('name', { type: 'string', requiresArg: true, describe: 'Name of the container' })
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep stdin open' })
     .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-terminal' })
@@ -92,6 +143,17 @@ export function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
     .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'Network mode (only "none" for now)' })
     .option('pull', { type: 'string', requiresArg: true, describe: 'missing (default), always or never' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Do not print pull progress' }) as unknown as Argv<T & RunCreateArgs>;
+}
+
+/** Global options given after the command word win over those before it. */
+export function mergeGlobalOptions<T extends GlobalOptions>(outer: GlobalOptions, inner: T): T {
+  return {
+    ...inner,
+    root: inner.root ?? outer.root,
+    runroot: inner.runroot ?? outer.runroot,
+    'storage-driver': inner['storage-driver'] ?? outer['storage-driver'],
+    'log-level': inner['log-level'] ?? outer['log-level'],
+  };
 }
 
 export type PullPolicy = 'missing' | 'always' | 'never';
@@ -170,9 +232,7 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
   capabilityMask(capAdd, '--cap-add');
   capabilityMask(capDrop, '--cap-drop');
   const { mode, parsed } = usernsMode(argv);
-  const user = currentUser();
-  const mappings = planMappings(parsed, user, readSubordinateIds(user));
-  const request: CreateRequest = {
+  const request: Omit<CreateRequest, 'userns'> = {
     name: argv.name,
     command: (argv.command ?? []).map(String),
     entrypoint: argv.entrypoint,
@@ -199,10 +259,11 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
       readOnly: argv['read-only'] === true,
       ...parseSecurityOpts(list(argv['security-opt'])),
     },
-    userns: { mode, mappings },
   };
   validateCreateRequest(request);
-  return request;
+  // Last: the mapping needs the subordinate id files, and flag mistakes are the likelier error.
+  const user = currentUser();
+  return { ...request, userns: { mode, mappings: planMappings(parsed, user, readSubordinateIds(user)) } };
 }
 
 export function detachKeysFrom(argv: { 'detach-keys'?: string }): Buffer {

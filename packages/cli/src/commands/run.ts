@@ -6,19 +6,23 @@ import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
 import { attachAndReport } from '../attach-session';
 import { createFromArgs } from '../create-container';
 import { storePathsFrom, type GlobalOptions } from '../global-options';
-import { addRunCreateOptions, detachKeysFrom, type RunCreateArgs } from '../run-options';
+import { detachKeysFrom, haltAtCommand, mergeGlobalOptions, parseRunCreateWords, wordsAfterCommand } from '../run-options';
 
-type RunArgs = RunCreateArgs & GlobalOptions;
+const USAGE = 'tsctr run [options] IMAGE [COMMAND [ARG...]]';
 
-export const command: CommandModule<object, RunArgs> = {
-  command: 'run <image> [command..]',
+export const command: CommandModule<object, GlobalOptions & { _: (string | number)[] }> = {
+  command: 'run',
   describe: 'Create a container from an image, start it and attach to it',
-  builder: (y) =>
-    addRunCreateOptions(y)
-      .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
-      .option('detach-keys', { type: 'string', describe: 'Keys that detach from a -t container (default ctrl-p,ctrl-q; "" disables)' })
-      .option('sig-proxy', { type: 'boolean', default: true, describe: 'Forward signals the CLI receives to the container' }) as never,
-  handler: async (argv) => {
+  builder: (y) => haltAtCommand(y) as never,
+  handler: async (outer) => {
+    const parsed = parseRunCreateWords(wordsAfterCommand(outer._), USAGE, (y) =>
+      y
+        .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
+        .option('detach-keys', { type: 'string', describe: 'Keys that detach from a -t container (default ctrl-p,ctrl-q; "" disables)' })
+        .option('sig-proxy', { type: 'boolean', default: true, describe: 'Forward signals the CLI receives to the container' }),
+    );
+    if (!parsed) return;
+    const argv = mergeGlobalOptions(outer, parsed);
     const paths = storePathsFrom(argv);
     const detachKeys = detachKeysFrom(argv);
     const record = await createFromArgs(paths, argv);

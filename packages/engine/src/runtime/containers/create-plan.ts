@@ -150,7 +150,7 @@ export function validateStopTimeout(seconds: number): void {
 }
 
 /** Validates every part of a request that does not depend on the image (run before any pull). */
-export function validateCreateRequest(request: CreateRequest): void {
+export function validateCreateRequest(request: Omit<CreateRequest, 'userns'>): void {
   if (request.hostname !== undefined) validateHostname(request.hostname);
   if (request.stopTimeout !== undefined) validateStopTimeout(request.stopTimeout);
   if (request.stopSignal !== undefined) parseSignal(request.stopSignal, '--stop-signal');
