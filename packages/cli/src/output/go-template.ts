@@ -1,5 +1,5 @@
 /**
- * The small part of Go templates that `--format` users rely on: `{{.Field}}` (spaces allowed),
+ * The small part of Go templates that `--format` users rely on: `{{.Field}}` and `{{.A.B}}` (spaces allowed),
  * `{{json .Field}}`, `{{json .}}`, `\t` and `\n` escapes, and a leading `table ` that adds a header
  * row and aligns columns. Anything else is refused with a message naming the fields available.
  */
@@ -8,7 +8,7 @@ import { renderColumns } from './columns';
 
 export type TemplateRecord = Readonly<Record<string, unknown>>;
 
-const actionPattern = /\{\{\s*(json\s+)?\.([A-Za-z][A-Za-z0-9]*)?\s*\}\}/g;
+const actionPattern = /\{\{\s*(json\s+)?\.([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)?\s*\}\}/g;
 
 export interface ParsedTemplate {
   readonly table: boolean;
@@ -28,7 +28,7 @@ export function parseTemplate(template: string, available: readonly string[]): P
   for (const match of body.matchAll(actionPattern)) {
     const field = match[2];
     if (field === undefined) continue;
-    if (!available.includes(field)) {
+    if (!available.includes(field.split('.')[0])) {
       throw new TsctrError(`--format: unknown field .${field}; available: ${available.join(', ')}`);
     }
     fields.push(field);
@@ -44,9 +44,18 @@ function renderValue(value: unknown, asJson: boolean): string {
   return String(value);
 }
 
+/** `A.B.C` walks nested records; a missing key is undefined (printed as <no value>). */
+function lookup(record: TemplateRecord, field: string): unknown {
+  let value: unknown = record;
+  for (const key of field.split('.')) {
+    value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  }
+  return value;
+}
+
 export function renderRecord(parsed: ParsedTemplate, record: TemplateRecord): string {
   return parsed.body.replace(actionPattern, (_all, json: string | undefined, field: string | undefined) =>
-    renderValue(field === undefined ? record : record[field], json !== undefined),
+    renderValue(field === undefined ? record : lookup(record, field), json !== undefined),
   );
 }
 

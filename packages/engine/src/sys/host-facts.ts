@@ -83,6 +83,15 @@ function probeUserNamespaces(): boolean {
   return fs.existsSync('/proc/self/ns/user');
 }
 
+function isWritable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function probeCgroups(root = '/sys/fs/cgroup'): CgroupFacts {
   let layout: CgroupLayout = 'v1';
   let unifiedRoot: string | undefined;
@@ -96,8 +105,10 @@ export function probeCgroups(root = '/sys/fs/cgroup'): CgroupFacts {
   const ownPath = parseUnifiedCgroupPath(readText('/proc/self/cgroup') ?? '');
   let delegatedControllers: string[] = [];
   if (unifiedRoot && ownPath !== undefined) {
-    const text = readText(path.join(unifiedRoot, ownPath, 'cgroup.controllers')) ?? '';
-    delegatedControllers = text.trim().split(/\s+/).filter(Boolean);
+    const own = path.join(unifiedRoot, ownPath);
+    const text = readText(path.join(own, 'cgroup.controllers')) ?? '';
+    // Controllers count as delegated only where the user may create child cgroups and move processes.
+    if (isWritable(own) && isWritable(path.join(own, 'cgroup.subtree_control'))) delegatedControllers = text.trim().split(/\s+/).filter(Boolean);
   }
   return { layout, ownPath, delegatedControllers };
 }
