@@ -26,4 +26,12 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'inspect', load: () => require('./commands/inspect') },
   { name: 'container', load: () => require('./commands/container') },
   { name: 'rename', load: () => require('./commands/rename') },
+  { name: 'pull', load: () => require('./commands/pull') },
+  { name: 'images', load: () => require('./commands/images') },
+  { name: 'rmi', load: () => require('./commands/rmi') },
+  { name: 'tag', load: () => require('./commands/tag') },
+  { name: 'login', load: () => require('./commands/login') },
+  { name: 'logout', load: () => require('./commands/logout') },
+  { name: 'image', load: () => require('./commands/image') },
+  { name: 'info', load: () => require('./commands/info') },
 ];
