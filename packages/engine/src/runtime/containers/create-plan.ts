@@ -17,9 +17,9 @@ export interface ImageRuntimeConfig {
   readonly Entrypoint?: readonly string[] | null;
   readonly Cmd?: readonly string[] | null;
   readonly Env?: readonly string[] | null;
-  readonly WorkingDir?: string;
-  readonly User?: string;
-  readonly StopSignal?: string;
+  readonly WorkingDir?: string | null;
+  readonly User?: string | null;
+  readonly StopSignal?: string | null;
   readonly Labels?: Readonly<Record<string, string>> | null;
 }
 
