@@ -42,12 +42,12 @@ export function userNamespaceRunner(mappings?: IdMappings): NamespaceRunner {
   return {
     async extract(job) {
       if (job.layers.length === 0) return [];
-      const result = await runInUserNamespace([process.execPath, extractWorkerScript()], { mappings, input: JSON.stringify(job) });
+      const result = await runInUserNamespace([process.execPath, extractWorkerScript()], { mappings, input: JSON.stringify(job), pdeathsig: 'SIGKILL' });
       return parseWorkerOutput(result.stdout, job.layers.length, result.stderr, result.exitCode);
     },
     async removeTrees(paths) {
       if (paths.length === 0) return;
-      const result = await runInUserNamespace(['rm', '-rf', '--', ...paths], { mappings });
+      const result = await runInUserNamespace(['rm', '-rf', '--', ...paths], { mappings, pdeathsig: 'SIGKILL' });
       if (result.exitCode !== 0) {
         throw new TsctrError(`cannot remove ${paths.join(', ')} in the user namespace: ${result.stderr.trim() || `rm exited with status ${result.exitCode}`}`);
       }
