@@ -20,7 +20,7 @@ import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files';
 import { planContainerInit } from './init-plan';
-import { formatLogRecords, formatLogTimestamp, parseLogRecord, type LogStream } from './k8s-log';
+import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit } from './payload';
 import { ReadyReporter } from './ready-fd';
@@ -46,6 +46,7 @@ export class Engine implements ControlHandler {
   private resolveExited!: (report: ExitReport) => void;
   private outputsDone: Promise<unknown> = Promise.resolve();
   private logFd: number | undefined;
+  private readonly logClock = new LogClock();
 
   private constructor(
     private readonly args: EngineArgs,
@@ -150,7 +151,7 @@ export class Engine implements ControlHandler {
   private output(stream: LogStream, chunk: Buffer): void {
     if (this.logFd !== undefined) {
       try {
-        fs.writeSync(this.logFd, formatLogRecords(stream, chunk, formatLogTimestamp(new Date())));
+        fs.writeSync(this.logFd, formatLogRecords(stream, chunk, this.logClock.now()));
       } catch (err) {
         console.error(`tsctr engine: writing the log failed: ${(err as Error).message}`);
       }

@@ -12,6 +12,18 @@ export function formatLogTimestamp(time: Date, extraNanos = 0): string {
   return `${iso.slice(0, 19)}.${String(nanos).padStart(9, '0')}Z`;
 }
 
+/** Wall-clock time with nanosecond steps that never go backwards within one engine. */
+export class LogClock {
+  private readonly baseMs = Date.now();
+  private readonly baseHr = process.hrtime.bigint();
+
+  now(): string {
+    const elapsed = process.hrtime.bigint() - this.baseHr;
+    const ms = this.baseMs + Number(elapsed / 1_000_000n);
+    return formatLogTimestamp(new Date(ms), Number(elapsed % 1_000_000n));
+  }
+}
+
 /** Pure: the log records for one chunk of output read from `stream`. */
 export function formatLogRecords(stream: LogStream, chunk: Buffer, timestamp: string): Buffer {
   const parts: Buffer[] = [];

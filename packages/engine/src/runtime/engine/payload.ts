@@ -58,30 +58,48 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     for (const fd of [statusW, errorW, seccompR]) if (fd !== undefined) fs.closeSync(fd);
     stdio.closeChildEnds();
   }
+  // The error fd reaches EOF when the payload's execve succeeded (every copy is closed or
+  // close-on-exec); a line on it instead means the payload never ran.
   const errorText: Buffer[] = [];
-  let failure: StartFailure | undefined;
+  let errorClosed = false;
+  let pid: number | undefined;
+  let startedReported = false;
   let ended = false;
+  const maybeStarted = (): void => {
+    if (startedReported || pid === undefined || !errorClosed || errorText.length > 0) return;
+    startedReported = true;
+    events.onStarted(pid);
+  };
   const errorReader = new net.Socket({ fd: errorR, readable: true, writable: false });
   const errorDone = new Promise<void>((resolve) => {
     errorReader.on('data', (chunk: Buffer) => errorText.push(chunk));
-    errorReader.on('close', () => resolve());
-    errorReader.on('error', () => resolve());
+    errorReader.on('close', () => {
+      errorClosed = true;
+      maybeStarted();
+      resolve();
+    });
+    errorReader.on('error', () => undefined);
   });
+  const failureReported = (): StartFailure | undefined => parseErrorLine(Buffer.concat(errorText).toString('utf8'), launch.command);
   const statusReader = new net.Socket({ fd: statusR, readable: true, writable: false });
   const lines = new LineSplitter();
   const handle = (line: string): void => {
     const event = parseStatusLine(line);
     if (!event || ended) return;
     if (event.kind === 'pid') {
-      events.onStarted(event.pid);
+      pid = event.pid;
+      maybeStarted();
       return;
     }
     ended = true;
-    // An exit before exec comes with a line on the error fd: that is a start failure, not an exit.
     void errorDone.then(() => {
-      failure = parseErrorLine(Buffer.concat(errorText).toString('utf8'), launch.command);
-      if (failure) events.onFailed(failure);
-      else events.onExited(exitCodeOf(event), event.kind === 'signal' ? event.signal : undefined);
+      const failure = failureReported();
+      if (failure) {
+        events.onFailed(failure);
+        return;
+      }
+      maybeStarted();
+      events.onExited(exitCodeOf(event), event.kind === 'signal' ? event.signal : undefined);
     });
   };
   statusReader.on('data', (chunk: Buffer) => lines.push(chunk).forEach(handle));
@@ -90,11 +108,11 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     lines.flush().forEach(handle);
     if (ended) return;
     ended = true;
-    // The relay died without reporting (killed, or could not exec at all).
-    void Promise.all([errorDone, new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())))]).then(() => {
-      const reported = parseErrorLine(Buffer.concat(errorText).toString('utf8'), launch.command);
+    // The relay died without reporting (killed, or could not run at all).
+    const relayExited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+    void Promise.all([errorDone, relayExited]).then(() => {
       const why = child.signalCode ? `signal ${child.signalCode}` : `exit status ${child.exitCode}`;
-      events.onFailed(reported ?? { exitCode: 125, message: `the container's init process ended without reporting a status (${why})` });
+      events.onFailed(failureReported() ?? { exitCode: 125, message: `the container's init process ended without reporting a status (${why})` });
     });
   });
   child.on('error', (err) => {

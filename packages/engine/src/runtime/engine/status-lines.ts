@@ -35,8 +35,9 @@ export function parseErrorLine(line: string, command: string): StartFailure | un
   const m = /^(\d+) (.*)$/s.exec(trimmed);
   const code = m ? Number(m[1]) : 125;
   const detail = m ? (m[2] as string) : trimmed;
-  if (code === 127) return { exitCode: 127, message: `${command}: executable file not found in $PATH or the container (${detail})` };
-  if (code === 126) return { exitCode: 126, message: `${command}: cannot be executed (${detail})` };
+  const naming = (fallback: string): string => (detail.includes(command) ? detail : `${command}: ${fallback} (${detail})`);
+  if (code === 127) return { exitCode: 127, message: naming('executable file not found in $PATH or the container') };
+  if (code === 126) return { exitCode: 126, message: naming('cannot be executed') };
   return { exitCode: 125, message: `starting the container process failed: ${detail}` };
 }
 

@@ -57,6 +57,7 @@ export function createPipeStdio(withStdin: boolean): PayloadStdio {
  */
 export function createPtyStdio(ptmxPath: string): PayloadStdio {
   const { master, slave } = openPtyPair(ptmxPath);
+  setWindowSize(master, 24, 80); // until the client reports its size
   const readable = new tty.ReadStream(master);
   // When the last slave fd closes, reading the master fails with EIO: that is the end of output.
   readable.on('error', (err: NodeJS.ErrnoException) => {

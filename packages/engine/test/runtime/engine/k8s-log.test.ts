@@ -1,4 +1,4 @@
-import { formatLogRecords, formatLogTimestamp, parseLogRecord } from '../../../src/runtime/engine/k8s-log';
+import { LogClock, formatLogRecords, formatLogTimestamp, parseLogRecord } from '../../../src/runtime/engine/k8s-log';
 
 const TS = '2024-05-01T10:20:30.123000000Z';
 
@@ -20,5 +20,14 @@ describe('k8s-file log records', () => {
     const [line] = formatLogRecords('stderr', Buffer.from('hello world'), TS).toString().split('\n');
     expect(parseLogRecord(line as string)).toEqual({ timestamp: TS, stream: 'stderr', partial: true, text: 'hello world' });
     expect(parseLogRecord('garbage')).toBeUndefined();
+  });
+});
+
+describe('LogClock', () => {
+  it('never goes backwards', () => {
+    const clock = new LogClock();
+    const stamps = Array.from({ length: 200 }, () => clock.now());
+    expect([...stamps].sort()).toEqual(stamps);
+    expect(stamps[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
   });
 });

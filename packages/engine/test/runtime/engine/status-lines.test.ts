@@ -16,6 +16,9 @@ describe('status fd lines', () => {
 });
 
 describe('error fd line', () => {
+  it('keeps the shim's message when it already names the command', () => {
+    expect(parseErrorLine('127 nosuch: executable file not found in $PATH', 'nosuch')).toEqual({ exitCode: 127, message: 'nosuch: executable file not found in $PATH' });
+  });
   it('names the command for 127 and 126', () => {
     expect(parseErrorLine('127 execvpe: No such file or directory\n', 'nosuchcmd')).toEqual({ exitCode: 127, message: expect.stringMatching(/^nosuchcmd: executable file not found/) });
     expect(parseErrorLine('126 execvpe: Permission denied', '/etc/passwd')).toEqual({ exitCode: 126, message: expect.stringMatching(/^\/etc\/passwd: cannot be executed/) });
