@@ -16,7 +16,7 @@ describe('status fd lines', () => {
 });
 
 describe('error fd line', () => {
-  it('keeps the shim's message when it already names the command', () => {
+  it("keeps the shim's message when it already names the command", () => {
     expect(parseErrorLine('127 nosuch: executable file not found in $PATH', 'nosuch')).toEqual({ exitCode: 127, message: 'nosuch: executable file not found in $PATH' });
   });
   it('names the command for 127 and 126', () => {
