@@ -6,21 +6,7 @@
 import { TsctrError } from '../errors';
 import { apiHostFor, plainHttpAllowed } from './endpoint';
 import type { Credentials } from './auth';
-
-export interface AuthChallenge {
-  readonly scheme: string;
-  readonly params: Readonly<Record<string, string>>;
-}
-
-/** Pure: parses `WWW-Authenticate: Bearer realm="...",service="..."`. */
-export function parseAuthChallenge(header: string | null): AuthChallenge | undefined {
-  if (!header) return undefined;
-  const m = /^\s*(\w+)\s*(.*)$/.exec(header);
-  if (!m) return undefined;
-  const params: Record<string, string> = {};
-  for (const p of m[2].matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g)) params[p[1].toLowerCase()] = p[2] ?? p[3] ?? '';
-  return { scheme: m[1].toLowerCase(), params };
-}
+import { parseWwwAuthenticate } from './www-authenticate';
 
 function basic(creds: Credentials): string {
   return `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
@@ -54,7 +40,8 @@ export async function verifyRegistryLogin(registry: string, creds: Credentials, 
   await res.body?.cancel();
   if (res.ok) return; // no authentication at all
   if (res.status !== 401) throw new TsctrError(`logging into ${registry}: /v2/ answered ${res.status} ${res.statusText}`);
-  const challenge = parseAuthChallenge(res.headers.get('www-authenticate'));
+  const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
+  const challenge = challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
   if (challenge?.scheme === 'bearer' && challenge.params.realm) {
     const url = new URL(challenge.params.realm);
     if (challenge.params.service) url.searchParams.set('service', challenge.params.service);

@@ -1,5 +1,6 @@
 /** Pure: the platform a pull asks for (`--platform os/arch[/variant]`, `--arch`, or the host's). */
 import { TsctrError } from '../errors';
+import type { Descriptor, Platform } from 'oci-spec-types';
 import type { PlatformWanted } from './pull-ports';
 
 /** Node's process.arch -> the GOARCH names images use. */
@@ -58,4 +59,25 @@ export function wantedPlatform(opts: { platform?: string; arch?: string; variant
 
 export function formatPlatform(p: { os: string; architecture: string; variant?: string }): string {
   return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+}
+
+/** Pure: whether an index entry's platform satisfies `wanted` (a missing wanted variant accepts any, preferring none/v8 by order). */
+function platformMatches(entry: Descriptor, wanted: PlatformWanted): boolean {
+  const p = entry.platform;
+  if (!p || p.os !== wanted.os || p.architecture !== wanted.architecture) return false;
+  return wanted.variant === undefined || p.variant === wanted.variant || (p.variant === undefined && wanted.architecture === 'arm64' && wanted.variant === 'v8');
+}
+
+/**
+ * Pure: the index entry for `wanted`. Without a wanted variant the entry with no variant wins, then
+ * the first match. No match: a TsctrError listing the platforms the image offers.
+ */
+export function choosePlatformManifest(manifests: readonly Descriptor[], wanted: PlatformWanted, reference: string): Descriptor {
+  const matches = manifests.filter((m) => platformMatches(m, wanted));
+  const best = matches.find((m) => m.platform?.variant === undefined) ?? matches[0];
+  if (best) return best;
+  const offered = [...new Set(manifests.filter((m) => m.platform && m.platform.os !== 'unknown').map((m) => formatPlatform(m.platform as Platform)))];
+  throw new TsctrError(
+    `${reference} has no image for ${formatPlatform(wanted)}; it offers ${offered.length > 0 ? offered.join(', ') : 'no platforms'}: choose one with --platform os/arch[/variant]`,
+  );
 }
