@@ -118,8 +118,8 @@ export class Engine implements ControlHandler {
         this.payloadEnded({ exitCode: failure.exitCode, error: failure.message });
       };
       try {
-        const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? '';
-        const group = readRootfsFile(this.merged, '/etc/group') ?? '';
+        const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? null;
+        const group = readRootfsFile(this.merged, '/etc/group') ?? null;
         const plan = planContainerInit(this.config, this.merged, { passwd, group });
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
         this.relayOutput(this.stdio);

@@ -1,8 +1,12 @@
 /**
- * The shim `init` argv and seccomp program for a container, from the policy planner.
- * TEMPORARY stand-in until runtime/policy exports planInit: no user/caps/seccomp policy yet.
+ * The shim `init` argv and seccomp program for this container: host facts gathered here, the
+ * decisions made by the policy planner (runtime/policy/init-plan.ts).
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ContainerConfig } from '../container-types';
+import { planInit, type HostFacts, type ImageUserFiles } from '../policy/init-plan';
 import { INIT_FDS } from './payload';
 
 export interface InitPlanResult {
@@ -10,12 +14,33 @@ export interface InitPlanResult {
   readonly seccomp: Buffer | null;
 }
 
-export function planContainerInit(config: ContainerConfig, rootfs: string, _files: { passwd: string; group: string }): InitPlanResult {
-  const args = ['init', '--rootfs', rootfs, '--status-fd', String(INIT_FDS.statusFd), '--error-fd', String(INIT_FDS.errorFd)];
-  if (!config.init) args.push('--no-init');
-  if (config.process.terminal) args.push('--tty');
-  for (const env of config.process.env) args.push('--env', env);
-  args.push('--cwd', config.process.cwd || '/');
-  args.push('--', ...config.process.args);
-  return { args, seccomp: null };
+/** Pure: CapBnd from /proc/self/status text. */
+export function parseBoundingSet(status: string): bigint | undefined {
+  const m = /^CapBnd:\s*([0-9a-f]+)$/m.exec(status);
+  return m ? BigInt(`0x${m[1]}`) : undefined;
+}
+
+function hostFacts(): HostFacts {
+  let availableCapabilities: bigint | undefined;
+  try {
+    availableCapabilities = parseBoundingSet(fs.readFileSync('/proc/self/status', 'utf8'));
+  } catch {
+    // keep the planner's default
+  }
+  const cpuDir = '/sys/devices/system/cpu';
+  let thermalThrottleDirs: string[] = [];
+  try {
+    thermalThrottleDirs = fs.readdirSync(cpuDir)
+      .filter((name) => /^cpu\d+$/.test(name))
+      .map((name) => path.join(cpuDir, name, 'thermal_throttle'))
+      .filter((dir) => fs.existsSync(dir));
+  } catch {
+    // no such directory on this host
+  }
+  return { ...(availableCapabilities !== undefined ? { availableCapabilities } : {}), kernelRelease: os.release(), thermalThrottleDirs };
+}
+
+export function planContainerInit(config: ContainerConfig, rootfs: string, files: ImageUserFiles): InitPlanResult {
+  const plan = planInit(config, files, process.arch, { rootfs, ...INIT_FDS }, hostFacts());
+  return { args: plan.argv, seccomp: plan.seccompProgram };
 }

@@ -1,4 +1,5 @@
 import { parseEngineArgs } from '../../../src/runtime/engine/args';
+import { parseBoundingSet } from '../../../src/runtime/engine/init-plan';
 
 const ID = 'a'.repeat(64);
 
@@ -17,5 +18,12 @@ describe('parseEngineArgs', () => {
     [['--root'], /needs a value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseEngineArgs(argv)).toThrow(message);
+  });
+});
+
+describe('parseBoundingSet', () => {
+  it('reads CapBnd', () => {
+    expect(parseBoundingSet('Name:\tnode\nCapBnd:\t000001ffffffffff\nCapAmb:\t0\n')).toBe(0x1ffffffffffn);
+    expect(parseBoundingSet('Name:\tnode\n')).toBeUndefined();
   });
 });
