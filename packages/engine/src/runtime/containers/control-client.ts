@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { TsctrError, isErrnoException } from '../../errors';
+import { TsctrError } from '../../errors';
+import { errnoCode } from '../../storage/errno';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest } from '../control-protocol';
 import { controlSocketPath } from './layout';
@@ -43,7 +44,7 @@ export async function connectToEngine(p: StorePaths, id: string): Promise<net.So
   try {
     return await connectUnixSocket(controlSocketPath(p, id));
   } catch (err) {
-    if (isErrnoException(err, 'ENOENT') || isErrnoException(err, 'ECONNREFUSED')) {
+    if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ECONNREFUSED') {
       throw new TsctrError(`container ${id} has no running engine (its control socket does not answer)`, 125, { cause: err });
     }
     throw err;

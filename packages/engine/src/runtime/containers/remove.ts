@@ -4,7 +4,8 @@
  * user namespace with the default mapping (where every such id is mapped).
  */
 import * as fs from 'node:fs';
-import { TsctrError, isErrnoException } from '../../errors';
+import { TsctrError } from '../../errors';
+import { errnoCode } from '../../storage/errno';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { runInUserNamespace } from '../userns';
@@ -19,7 +20,7 @@ export async function removeTree(dir: string): Promise<void> {
     await fs.promises.rm(dir, { recursive: true, force: true });
     return;
   } catch (err) {
-    if (!isErrnoException(err, 'EACCES') && !isErrnoException(err, 'EPERM') && !isErrnoException(err, 'ENOTEMPTY')) throw err;
+    if (!['EACCES', 'EPERM', 'ENOTEMPTY'].includes(errnoCode(err) ?? '')) throw err;
   }
   const result = await runInUserNamespace(['rm', '-rf', '--', dir]);
   if (result.exitCode !== 0) throw new TsctrError(`cannot remove ${dir}: ${result.stderr.trim() || `rm exited with ${result.exitCode}`}`);

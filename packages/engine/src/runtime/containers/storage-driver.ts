@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TsctrError, isErrnoException } from '../../errors';
+import { TsctrError } from '../../errors';
+import { errnoCode } from '../../storage/errno';
 import type { StorageDriver } from '../container-types';
 
 // smol-toml is an ES module with a CommonJS build; the engine is CommonJS, so require the CJS build.
@@ -50,7 +51,7 @@ export function resolveStorageDriver(flag: string | undefined, env: NodeJS.Proce
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if (isErrnoException(err, 'ENOENT')) return DEFAULT_STORAGE_DRIVER;
+    if (errnoCode(err) === 'ENOENT') return DEFAULT_STORAGE_DRIVER;
     throw err;
   }
   return driverFromConfigText(text, file) ?? DEFAULT_STORAGE_DRIVER;

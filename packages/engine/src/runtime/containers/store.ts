@@ -4,7 +4,8 @@
  * file is replaced atomically.
  */
 import * as fs from 'node:fs';
-import { TsctrError, isErrnoException } from '../../errors';
+import { TsctrError } from '../../errors';
+import { errnoCode } from '../../storage/errno';
 import { withStoreLock } from '../../storage/lock';
 import { containersDir } from '../../storage/layout';
 import type { StorePaths } from '../../storage/paths';
@@ -42,7 +43,7 @@ async function containerIds(p: StorePaths): Promise<string[]> {
   try {
     return (await fs.promises.readdir(containersDir(p))).filter(isFullContainerId);
   } catch (err) {
-    if (isErrnoException(err, 'ENOENT')) return [];
+    if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
 }
