@@ -1,0 +1,76 @@
+import { parseNetwork, parsePullPolicy, parseRunCreateWords, parseSecurityOpts, parseStopTimeout, wordsAfterCommand, mergeGlobalOptions } from '../src/run-options';
+import { parseEnvFileText } from '../src/env-file';
+
+describe('wordsAfterCommand', () => {
+  it('drops the command path yargs repeats before the raw words', () => {
+    expect(wordsAfterCommand(['run', 'run', '--rm', 'busybox', 'ls', '-l'])).toEqual(['--rm', 'busybox', 'ls', '-l']);
+    expect(wordsAfterCommand(['container', 'run', 'container', 'run', 'busybox'])).toEqual(['busybox']);
+    expect(wordsAfterCommand(['run', 'run', 'run'])).toEqual(['run']);
+  });
+});
+
+describe('parseRunCreateWords', () => {
+  const parse = (words: string[]) => parseRunCreateWords(words, 'tsctr run [options] IMAGE', (y) => y.option('detach', { alias: 'd', type: 'boolean' }));
+
+  it('stops at the image: the command keeps its own options', () => {
+    const a = parse(['--rm', '-it', '-e', 'A=1', '-e', 'B=2', '--name', 'x', 'busybox', 'ls', '-l', '-t', '--name']);
+    expect(a).toMatchObject({ image: 'busybox', command: ['ls', '-l', '-t', '--name'], rm: true, interactive: true, tty: true, name: 'x', env: ['A=1', 'B=2'] });
+  });
+
+  it('reads --init=false and -d', () => {
+    expect(parse(['--init=false', '-d', 'busybox'])).toMatchObject({ init: false, detach: true, command: [] });
+  });
+
+  it('refuses unknown options before the image', () => {
+    expect(() => parse(['--bogus', 'busybox'])).toThrow(/Unknown argument: bogus/);
+  });
+
+  it('needs an image', () => {
+    expect(() => parse(['--rm'])).toThrow(/missing image/);
+  });
+
+  it('global options after the command win over those before it', () => {
+    expect(mergeGlobalOptions({ root: '/a', runroot: '/r' }, { root: '/b' })).toMatchObject({ root: '/b', runroot: '/r' });
+  });
+});
+
+describe('flag values', () => {
+  it('--pull', () => {
+    expect(parsePullPolicy(undefined)).toBe('missing');
+    expect(parsePullPolicy('never')).toBe('never');
+    expect(() => parsePullPolicy('sometimes')).toThrow(/invalid --pull "sometimes": use missing, always or never/);
+  });
+
+  it('--network: only none for now', () => {
+    expect(parseNetwork(undefined)).toBe('none');
+    expect(() => parseNetwork('host')).toThrow(/--network "host" is not supported yet/);
+  });
+
+  it('--stop-timeout', () => {
+    expect(parseStopTimeout('5')).toBe(5);
+    expect(() => parseStopTimeout('-1')).toThrow(/invalid --stop-timeout/);
+  });
+
+  it('--security-opt', () => {
+    expect(parseSecurityOpts(['seccomp=unconfined', 'no-new-privileges'])).toEqual({ seccomp: { kind: 'unconfined' }, noNewPrivileges: true });
+    expect(parseSecurityOpts(['label=disable'])).toEqual({ seccomp: { kind: 'default' }, noNewPrivileges: false });
+    expect(() => parseSecurityOpts(['apparmor'])).not.toThrow();
+    expect(() => parseSecurityOpts(['mask=/x'])).toThrow(/invalid --security-opt "mask=\/x"/);
+    const profile = '{"defaultAction":"SCMP_ACT_ALLOW"}';
+    expect(parseSecurityOpts(['seccomp=/p.json'], () => profile).seccomp).toEqual({ kind: 'file', path: '/p.json', profile });
+  });
+
+  it('a seccomp file that does not parse names the field', () => {
+    expect(() => parseSecurityOpts(['seccomp=/p.json'], () => '{"defaultAction":"NOPE"}')).toThrow(/seccomp profile \/p.json: defaultAction/);
+    expect(() => parseSecurityOpts(['seccomp=/missing.json'], () => { throw new Error('ENOENT'); })).toThrow(/cannot read the profile/);
+  });
+});
+
+describe('--env-file', () => {
+  it('reads KEY=VALUE lines, skips comments and blanks, copies bare keys from the host', () => {
+    expect(parseEnvFileText('# c\n\nA=1\n  B=two words\nHOSTVAR\nMISSING\n', 'f', { HOSTVAR: 'h' })).toEqual(['A=1', 'B=two words', 'HOSTVAR=h']);
+  });
+  it('names the file and line of a bad entry', () => {
+    expect(() => parseEnvFileText('A=1\n=x\n', 'vars.env')).toThrow(/--env-file vars.env, line 2/);
+  });
+});
