@@ -132,7 +132,8 @@ int launch_main(int argc, char **argv)
 		fail(125, errno, "setresuid(0)");
 	if (o.unshare_flags && unshare(o.unshare_flags) < 0)
 		fail(125, errno, "unshare(--unshare)");
-	if (o.setsid && setsid() < 0)
+	/* Already a session leader (spawned detached) is what --setsid asks for. */
+	if (o.setsid && getsid(0) != getpid() && setsid() < 0)
 		fail(125, errno, "setsid");
 	/* A credential change may reset the parent-death signal: set it again. */
 	if (o.pdeathsig && prctl(PR_SET_PDEATHSIG, o.pdeathsig, 0, 0, 0) < 0)
