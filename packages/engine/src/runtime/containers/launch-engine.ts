@@ -1,8 +1,8 @@
 /**
- * Starts a container's engine: `tsctr-shim launch --sync-fd 3 --unshare mnt,net,uts,ipc --setsid --
- * node engine-main.js --root R --runroot RR --id ID --ready-fd 4 [--attach-wait]` in a new user
- * namespace with the container's mappings, detached (it outlives the CLI), stdin /dev/null, stdout
- * and stderr appended to engine.log. Resolves when the engine reports on fd 4.
+ * Starts a container's engine: `tsctr-shim launch --sync-fd 3 --unshare mnt,net,uts,ipc -- node
+ * engine-main.js --root R --runroot RR --id ID --ready-fd 4 [--attach-wait]` in a new user
+ * namespace with the container's mappings, detached in its own session (it outlives the CLI),
+ * stdin /dev/null, stdout and stderr appended to engine.log. Resolves when the engine reports on fd 4.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,7 +65,7 @@ export async function launchEngine(p: StorePaths, config: ContainerConfig, opts:
       argv: engineArgv(p, config.id, opts.attachWait),
       mappings: { uidMap: config.userns.uidMap, gidMap: config.userns.gidMap },
       unshare: ['mnt', 'net', 'uts', 'ipc'],
-      setsid: true,
+      // detached: Node's spawn calls setsid() itself, so the shim's --setsid would fail with EPERM.
       detached: true,
       stdio: ['ignore', log, log, undefined, 'pipe'],
     });
