@@ -18,7 +18,12 @@ runuser -u "$TEST_USER" -- test -x "$node" \
 # What the CLI needs at run time: compiled packages, their manifests, the shim, the bin script and
 # node_modules (whose workspace links, e.g. node_modules/@tsctr/engine -> ../../packages/engine,
 # stay valid because the packages keep their relative place).
+# Concurrent jest runs may install at the same time: one at a time.
+exec 9>/run/tsctr-install.lock
+flock 9
+
 mkdir -p "$INSTALL_DIR"
+status=0
 rsync -a --delete --delete-excluded --chown=root:root --chmod=u+rwX,go+rX,go-w \
   --include='/packages/' --include='/packages/*/' \
   --include='/packages/*/package.json' --include='/packages/*/dist/***' \
@@ -26,7 +31,10 @@ rsync -a --delete --delete-excluded --chown=root:root --chmod=u+rwX,go+rX,go-w \
   --include='/packages/engine/native/' --include='/packages/engine/native/build/***' \
   --include='/node_modules/***' --include='/package.json' \
   --exclude='*.tsbuildinfo' --exclude='*' \
-  "$repo/" "$INSTALL_DIR/"
+  "$repo/" "$INSTALL_DIR/" || status=$?
+# 24: a source file vanished mid-copy (a build running at the same time); the rest is installed.
+[ "$status" -eq 0 ] || [ "$status" -eq 24 ] || die "rsync to $INSTALL_DIR failed (exit $status)"
+[ "$status" -eq 0 ] || log "warning: some files changed during the copy; rerun after the build finishes"
 chown root:root "$INSTALL_DIR" && chmod 0755 "$INSTALL_DIR"
 
 # A wrapper rather than a symlink: it names node by absolute path, so the test user's PATH
