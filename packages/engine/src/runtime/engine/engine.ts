@@ -11,7 +11,7 @@ import { setLinkUp } from '../../sys/net';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
-import type { ContainerConfig } from '../container-types';
+import type { ContainerConfig, StorageDriver } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimFd } from '../shim-binary';
@@ -24,10 +24,11 @@ import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit } from './payload';
 import { ReadyReporter } from './ready-fd';
-import { mountRootfs, unmountRootfs } from './rootfs';
+import { mountRootfs, unmountRootfs, type FuseIdShift } from './rootfs';
+import { fuseIdMapping, storageMappings } from './id-shift';
 import { readRootfsFile } from './safe-path';
 import { signalNumber } from './signals';
-import { StateWriter } from './state-file';
+import { StateWriter, containerOwner, type FileOwner } from './state-file';
 import type { StartFailure } from './status-lines';
 import { createPipeStdio, createPtyStdio, type PayloadStdio } from './stdio';
 
@@ -54,6 +55,7 @@ export class Engine implements ControlHandler {
     private readonly config: ContainerConfig,
     private readonly state: StateWriter,
     private readonly ready: ReadyReporter,
+    private readonly owner: FileOwner,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
   }
@@ -64,20 +66,24 @@ export class Engine implements ControlHandler {
     const config = await readContainerConfig(paths, args.id);
     if (!config) throw new TsctrError(`container ${args.id} has no config.json in ${containerDir(paths, args.id)}`);
     const initial = (await readContainerState(paths, args.id)) ?? { status: 'created' as const };
-    return new Engine(args, paths, config, new StateWriter(paths, args.id, initial), ready);
+    const owner = containerOwner(paths, args.id);
+    return new Engine(args, paths, config, new StateWriter(paths, args.id, initial, owner), ready, owner);
   }
 
   /** Mount tree, hostname, loopback, log file and control socket; then start or wait for a client. */
   async run(): Promise<void> {
     mount(null, '/', null, MS_REC | MS_PRIVATE, null);
-    this.merged = mountRootfs({ driver: this.config.storageDriver, root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
+    this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
     applyMountPlan(this.merged, planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
     if (this.config.security.readOnly) remountReadOnly(this.merged);
     sethostname(this.config.hostname);
     setLinkUp('lo');
     this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
-    this.server = new ControlServer(controlSocketPath(this.paths, this.config.id), this);
+    fs.fchownSync(this.logFd, this.owner.uid, this.owner.gid);
+    const socketPath = controlSocketPath(this.paths, this.config.id);
+    this.server = new ControlServer(socketPath, this);
     await this.server.listen();
+    for (const file of [path.dirname(socketPath), socketPath]) fs.chownSync(file, this.owner.uid, this.owner.gid);
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void this.shutdown());
     if (this.args.attachWait) {
       await this.state.write(this.state.current);
@@ -87,6 +93,21 @@ export class Engine implements ControlHandler {
     const reply = await this.start();
     if (reply.ok && this.pid !== undefined) this.ready.report({ event: 'started', pid: this.pid });
     else this.ready.report({ event: 'error', message: reply.error ?? 'the container did not start', exitCode: reply.exitCode ?? 125 });
+  }
+
+  /**
+   * The kernel's overlayfs cannot present other owners than the disk's in a rootless user
+   * namespace, so a container whose mapping differs from the store's runs on fuse-overlayfs with
+   * uidmapping/gidmapping (podman's approach).
+   */
+  private rootfsDriver(): { driver: StorageDriver; idShift?: FuseIdShift; upperOwner?: FileOwner } {
+    const { userns } = this.config;
+    const storage = userns.mode === 'default' ? undefined : storageMappings(this.paths.root, userns);
+    const same = !storage || (JSON.stringify(storage.uidMap) === JSON.stringify(userns.uidMap) && JSON.stringify(storage.gidMap) === JSON.stringify(userns.gidMap));
+    if (same) return { driver: this.config.storageDriver };
+    if (this.config.storageDriver === 'overlay') console.error('tsctr engine: the container\'s id mapping differs from the store\'s: using fuse-overlayfs to present image owners');
+    // The user's own id is the image's root under the store's mapping: it owns the container's "/".
+    return { driver: 'fuse-overlayfs', upperOwner: this.owner, idShift: { uidMapping: fuseIdMapping(storage.uidMap, userns.uidMap), gidMapping: fuseIdMapping(storage.gidMap, userns.gidMap) } };
   }
 
   private writeEtcFiles(): EtcFilePaths {

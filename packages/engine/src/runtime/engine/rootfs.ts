@@ -32,9 +32,16 @@ export function overlayMountData(dirs: OverlayDirs): string {
   return data;
 }
 
+export interface FuseIdShift {
+  /** fuse-overlayfs `uidmapping=` / `gidmapping=` values (see id-shift.ts). */
+  readonly uidMapping: string;
+  readonly gidMapping: string;
+}
+
 /** Pure: fuse-overlayfs's argv (absolute paths; it is a separate process with its own cwd). */
-export function fuseOverlayArgs(dirs: OverlayDirs, merged: string): string[] {
-  return ['-o', `lowerdir=${dirs.lowers.join(':')},upperdir=${dirs.upper},workdir=${dirs.work}`, merged];
+export function fuseOverlayArgs(dirs: OverlayDirs, merged: string, shift?: FuseIdShift): string[] {
+  const mapping = shift ? `,uidmapping=${shift.uidMapping},gidmapping=${shift.gidMapping}` : '';
+  return ['-o', `lowerdir=${dirs.lowers.join(':')},upperdir=${dirs.upper},workdir=${dirs.work}${mapping}`, merged];
 }
 
 /**
@@ -64,6 +71,10 @@ export interface RootfsSpec {
   readonly layers: readonly string[];
   /** Container dir relative to root (containers/<id>). */
   readonly containerDir: string;
+  /** Owners to present for a mapping that differs from the store's (fuse-overlayfs only). */
+  readonly idShift?: FuseIdShift;
+  /** Owner for the upper dir (the container's "/"), as seen in the engine's namespace. */
+  readonly upperOwner?: { readonly uid: number; readonly gid: number };
 }
 
 /** Mounts the rootfs at <containerDir>/merged and returns its absolute path. */
@@ -77,11 +88,12 @@ export function mountRootfs(spec: RootfsSpec): string {
   };
   for (const dir of Object.values(rel)) fs.mkdirSync(abs(dir), { recursive: true, mode: 0o700 });
   fs.chmodSync(abs(rel.upper), 0o755);
+  if (spec.upperOwner) fs.chownSync(abs(rel.upper), spec.upperOwner.uid, spec.upperOwner.gid);
   fs.chmodSync(abs(rel.merged), 0o755);
   const lowers = spec.layers.length === 0 ? [rel.empty] : [...spec.layers].reverse().map((id) => layerLowerDir(id, readShortLink(spec.root, id)));
   const merged = abs(rel.merged);
   if (spec.driver === 'fuse-overlayfs') {
-    const args = fuseOverlayArgs({ lowers: lowers.map(abs), upper: abs(rel.upper), work: abs(rel.work) }, merged);
+    const args = fuseOverlayArgs({ lowers: lowers.map(abs), upper: abs(rel.upper), work: abs(rel.work) }, merged, spec.idShift);
     const result = spawnSync('fuse-overlayfs', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (result.error || result.status !== 0) {
       const why = result.error ? result.error.message : result.stderr.trim();

@@ -1,15 +1,53 @@
-/** The engine's writes of state.json: atomic, and in order (the engine is the only writer while it lives). */
+/**
+ * The engine's writes of state.json: atomic, in order (the engine is the only writer while it
+ * lives), and owned by the user. With --userns=keep-id the engine's uid 0 is a subordinate id on
+ * the host, so every file the CLI must read or connect to is given the owner of the container dir.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fsyncDirectory } from '../../storage/atomic';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerState } from '../container-types';
-import { writeContainerState } from '../containers/records';
+import { containerDir, containerStatePath } from '../containers/layout';
 import { processStartTime } from '../containers/liveness';
+
+export interface FileOwner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The owner (as seen in the engine's namespace) of the container dir the CLI created. */
+export function containerOwner(paths: StorePaths, id: string): FileOwner {
+  const st = fs.statSync(containerDir(paths, id));
+  return { uid: st.uid, gid: st.gid };
+}
+
+async function writeOwnedFileAtomic(file: string, data: string, owner: FileOwner): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  const handle = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.chown(owner.uid, owner.gid);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(temp, file);
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  await fsyncDirectory(path.dirname(file));
+}
 
 export class StateWriter {
   private state: ContainerState;
   private readonly engine: Pick<ContainerState, 'enginePid' | 'engineStartTime'>;
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly paths: StorePaths, private readonly id: string, initial: ContainerState) {
+  constructor(private readonly paths: StorePaths, private readonly id: string, initial: ContainerState, private readonly owner: FileOwner) {
     this.engine = { enginePid: process.pid, engineStartTime: processStartTime(process.pid) };
     this.state = initial;
   }
@@ -30,7 +68,8 @@ export class StateWriter {
 
   private enqueue(state: ContainerState): Promise<void> {
     this.state = state;
-    const write = this.queue.then(() => writeContainerState(this.paths, this.id, state));
+    const file = containerStatePath(this.paths, this.id);
+    const write = this.queue.then(() => writeOwnedFileAtomic(file, JSON.stringify(state, null, 2) + '\n', this.owner));
     this.queue = write.catch(() => undefined);
     return write;
   }
