@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { constants } from 'node:os';
-import { launchInUserNamespace } from '@tsctr/engine/runtime/userns';
+import { launchInUserNamespace, waitForExit } from '@tsctr/engine/runtime/userns';
 
 interface UnshareArgs {
   command?: string[];
@@ -33,7 +32,7 @@ export const command: CommandModule<object, UnshareArgs> = {
   describe: 'Run a command in a user namespace with your subordinate ids (default: your shell)',
   builder: (y) =>
     y
-      .parserConfiguration({ 'halt-at-non-option': true, 'populate--': true })
+      .parserConfiguration({ 'halt-at-non-option': true, 'populate--': true, 'parse-positional-numbers': false })
       .positional('command', { type: 'string', array: true, describe: 'Command and arguments (default: $SHELL or /bin/sh)' })
       .usage(USAGE)
       .example('$0 unshare ls -ln ~/.local/share/tsctr/layers', 'see layer files with the owners the container sees'),
@@ -50,9 +49,7 @@ export const command: CommandModule<object, UnshareArgs> = {
       if (sig !== 'SIGINT' && sig !== 'SIGQUIT') child.kill(sig);
     };
     for (const sig of FORWARDED_SIGNALS) process.on(sig, forward);
-    const code = await new Promise<number>((resolve) => {
-      child.once('exit', (status, signal) => resolve(signal ? 128 + (constants.signals[signal] ?? 0) : (status ?? 125)));
-    });
+    const code = await waitForExit(child);
     for (const sig of FORWARDED_SIGNALS) process.off(sig, forward);
     process.exitCode = code;
   },

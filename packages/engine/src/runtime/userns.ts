@@ -7,6 +7,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { constants as osConstants, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
+import { finished } from 'node:stream/promises';
 import execa from 'execa';
 import { TsctrError, errnoName, isErrnoException } from '../errors';
 import type { IdMapEntry, IdMappings } from './idmap';
@@ -224,6 +225,18 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
   });
 }
 
+/**
+ * The exit code of a launched child (128+N for signal N). Safe to call after the child ended:
+ * short programs often exit before launchInUserNamespace resolves.
+ */
+export function waitForExit(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const done = (): void => resolve(child.signalCode ? 128 + signalNumber(child.signalCode) : (child.exitCode ?? 125));
+    if (child.exitCode !== null || child.signalCode !== null) done();
+    else child.once('exit', done);
+  });
+}
+
 export interface RunOptions extends Omit<LaunchOptions, 'argv' | 'stdio'> {
   /** Written to the program's stdin (default: stdin is /dev/null). */
   readonly input?: string | Buffer;
@@ -242,8 +255,6 @@ export async function runInUserNamespace(argv: readonly string[], opts: RunOptio
     });
     child.stdin.end(opts.input);
   }
-  const exitCode = await new Promise<number>((resolve) => {
-    child.once('close', (code, signal) => resolve(signal ? 128 + signalNumber(signal) : (code ?? 125)));
-  });
+  const [exitCode] = await Promise.all([waitForExit(child), ...[child.stdout, child.stderr].map((s) => (s ? finished(s) : undefined))]);
   return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
 }
