@@ -162,6 +162,8 @@ export async function ensureLayers(paths: StorePaths, layers: readonly LayerToEx
   }
   if (pending.length > 0) {
     const runner = opts.runner ?? userNamespaceRunner();
+    // Leftovers of killed pulls would otherwise only go at the next locked change.
+    await cleanStaleTemp(paths, { runner }).catch(() => []);
     await extractAndPublish(paths, pending, runner, opts.onExtract);
   }
   const records: LayerRecord[] = [];
