@@ -263,7 +263,10 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
   validateCreateRequest(request);
   // Last: the mapping needs the subordinate id files, and flag mistakes are the likelier error.
   const user = currentUser();
-  return { ...request, userns: { mode, mappings: planMappings(parsed, user, readSubordinateIds(user)) } };
+  const mappings = planMappings(parsed, user, readSubordinateIds(user));
+  // podman: with keep-id the process runs as the user's own ids unless -u says otherwise.
+  const keepIdUser = parsed.kind === 'keep-id' && argv.user === undefined ? `${parsed.uid ?? user.uid}:${parsed.gid ?? user.gid}` : undefined;
+  return { ...request, ...(keepIdUser !== undefined && { user: keepIdUser }), userns: { mode, mappings } };
 }
 
 export function detachKeysFrom(argv: { 'detach-keys'?: string }): Buffer {

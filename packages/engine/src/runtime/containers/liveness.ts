@@ -10,7 +10,10 @@ import type { ContainerState } from '../container-types';
 export const ENGINE_LOST_EXIT_CODE = 137;
 export const ENGINE_LOST_ERROR = 'the container engine process ended unexpectedly';
 
-/** Start time of a process (field 22 of /proc/PID/stat, clock ticks since boot), or undefined if it does not exist. */
+/**
+ * Start time of a live process (field 22 of /proc/PID/stat, clock ticks since boot), or undefined
+ * if it does not exist or is a zombie (a killed engine whose parent has not reaped it yet).
+ */
 export function processStartTime(pid: number): string | undefined {
   let stat: string;
   try {
@@ -18,7 +21,12 @@ export function processStartTime(pid: number): string | undefined {
   } catch {
     return undefined;
   }
-  return parseStatStartTime(stat);
+  return parseStatState(stat) === 'Z' || parseStatState(stat) === 'X' ? undefined : parseStatStartTime(stat);
+}
+
+/** Pure: field 3 of a /proc/PID/stat line (R, S, D, Z, X, ...). */
+export function parseStatState(stat: string): string | undefined {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
 }
 
 /** Pure: field 22 of a /proc/PID/stat line (the command name may contain spaces and parentheses). */

@@ -1,4 +1,4 @@
-import { ENGINE_LOST_EXIT_CODE, effectiveState, engineAlive, parseStatStartTime, processStartTime } from '../../../src/runtime/containers/liveness';
+import { ENGINE_LOST_EXIT_CODE, effectiveState, engineAlive, parseStatStartTime, parseStatState, processStartTime } from '../../../src/runtime/containers/liveness';
 import type { ContainerState } from '../../../src/runtime/container-types';
 
 const now = new Date('2024-05-01T10:00:00Z');
@@ -39,5 +39,11 @@ describe('effectiveState', () => {
     const exited: ContainerState = { status: 'exited', exitCode: 3 };
     expect(effectiveState(created, now, () => undefined)).toBe(created);
     expect(effectiveState(exited, now, () => undefined)).toBe(exited);
+  });
+});
+
+describe('parseStatState', () => {
+  it('reads the state letter after the command name', () => {
+    expect(parseStatState('42 (a) b) Z 1 2 3')).toBe('Z');
   });
 });
