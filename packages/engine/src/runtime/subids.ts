@@ -13,6 +13,7 @@
  *   intermediate 0 is the user, intermediate 1..N are the subordinate ids in order. So
  *   `--uidmap 0:1:65536` maps container 0..65535 onto the first 65536 subordinate ids and leaves
  *   the user's own id unmapped. Without --gidmap the gid map follows the same specs as --uidmap.
+ *   Container id 0 must be mapped: the per-container engine runs as root of that namespace.
  */
 import { TsctrError } from '../errors';
 import type { IdMapEntry, IdMappings } from './idmap';
@@ -204,10 +205,15 @@ export function planCustomMappings(user: UserIdentity, sub: SubordinateIds, uidm
   if (uidmap.length === 0 && gidmap.length === 0) return defaults;
   const uidSpecs = uidmap.length > 0 ? uidmap : gidmap;
   const gidSpecs = gidmap.length > 0 ? gidmap : uidmap;
-  return {
+  const mappings = {
     uidMap: composeCustomMap('--uidmap', 'uid', uidSpecs, defaults.uidMap),
     gidMap: composeCustomMap('--gidmap', 'gid', gidSpecs, defaults.gidMap),
   };
+  // The engine itself runs as root of the container's user namespace.
+  for (const [flag, map] of [['--uidmap', mappings.uidMap], ['--gidmap', mappings.gidMap]] as const) {
+    if (!map.some((e) => e.containerId === 0)) throw new TsctrError(`${flag}: container id 0 must be mapped (e.g. ${flag} 0:1:65536)`);
+  }
+  return mappings;
 }
 
 /** Parses podman's --userns values tsctr supports: unset/"" (default mapping) and keep-id[:uid=U,gid=G]. */

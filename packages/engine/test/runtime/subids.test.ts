@@ -156,6 +156,10 @@ describe('custom --uidmap/--gidmap (intermediate ids)', () => {
     expect(() => planCustomMappings(alice, oneRange, ['0:1:65537'], [])).toThrow(/intermediate uids 1-65537 do not exist: only 0-65536 are available/);
   });
 
+  it('requires container id 0 to be mapped', () => {
+    expect(() => planCustomMappings(alice, oneRange, ['1:1:100'], [])).toThrow('--uidmap: container id 0 must be mapped (e.g. --uidmap 0:1:65536)');
+  });
+
   it('refuses overlapping container or intermediate ranges', () => {
     expect(() => planCustomMappings(alice, oneRange, ['0:1:10', '5:100:10'], [])).toThrow(/container ids of 0:1:10 and 5:100:10 overlap/);
     expect(() => planCustomMappings(alice, oneRange, ['0:1:10', '100:5:10'], [])).toThrow(/intermediate ids .* overlap/);
