@@ -30,7 +30,7 @@ install_packages() {
   dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
   local missing
   missing=$(missing_packages)
-  if [ -n "$missing" ] || ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+  if [ -n "$missing" ] || ! compgen -G '/var/lib/apt/lists/*_binary-arm64_Packages*' >/dev/null; then
     log "apt-get update"
     apt-get update -q
   fi
