@@ -1,0 +1,195 @@
+/**
+ * `tsctr run` as the unprivileged user against the local registry: exit codes, what the container
+ * sees inside (ids, hostname, processes, capabilities, /dev, /sys, masked paths, seccomp), security
+ * flags, keep-id, upper dir ownership, bad input, and a real terminal (tmux) for -it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES, TSCTR_BIN, makeTestStore, runAsTestUser, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
+
+const BUSYBOX = FIXTURES.busybox;
+// podman's default capability set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT
+const DEFAULT_CAPS_HEX = '00000000800405fb';
+
+let store: TestStore;
+const tsctr = (args: readonly string[], input?: string) => runTsctr(args, { store, input });
+
+beforeAll(async () => {
+  store = makeTestStore();
+  const pulled = await tsctr(['pull', '-q', BUSYBOX]);
+  expect(pulled.stderr).toBe('');
+});
+afterAll(async () => store.cleanup());
+
+function subordinateStart(file: string): number {
+  const u = userInfo(TEST_USER);
+  const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`${u.name}:`) || l.startsWith(`${u.uid}:`));
+  if (!line) throw new Error(`${TEST_USER} has no range in ${file}`);
+  return Number(line.split(':')[1]);
+}
+
+describe('exit codes', () => {
+  it('run --rm echo hello prints hello, exits 0 and leaves no container', async () => {
+    const r = await tsctr(['run', '--rm', BUSYBOX, 'echo', 'hello']);
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'hello\n' });
+    expect((await tsctr(['ps', '-a', '-q'])).stdout).toBe('');
+  });
+
+  it('the payload\'s exit code is the CLI\'s', async () => {
+    expect((await tsctr(['run', '--rm', BUSYBOX, 'sh', '-c', 'exit 42'])).exitCode).toBe(42);
+  });
+
+  it('a missing command gives 127 and names the command', async () => {
+    const r = await tsctr(['run', '--rm', BUSYBOX, 'no-such-command']);
+    expect(r.exitCode).toBe(127);
+    expect(r.stderr).toContain('no-such-command');
+  });
+
+  it('stdout and stderr stay separate; -i forwards stdin and its EOF', async () => {
+    const r = await tsctr(['run', '--rm', '-i', BUSYBOX, 'sh', '-c', 'cat; echo to-err >&2'], 'from-stdin\n');
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'from-stdin\n' });
+    expect(r.stderr).toBe('to-err\n');
+  });
+});
+
+describe('inside the container', () => {
+  const inside = async (script: string, flags: string[] = []) => tsctr(['run', '--rm', ...flags, BUSYBOX, 'sh', '-c', script]);
+
+  it('is root mapped to the user, then the subordinate range', async () => {
+    const u = userInfo(TEST_USER);
+    const r = await inside('cat /proc/self/uid_map; id -u; id -g');
+    const lines = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).join(' '));
+    expect(lines).toEqual([`0 ${u.uid} 1`, `1 ${subordinateStart('/etc/subuid')} 65536`, '0', '0']);
+  });
+
+  it('hostname is the short id, or --hostname', async () => {
+    expect((await inside('hostname')).stdout.trim()).toMatch(/^[0-9a-f]{12}$/);
+    expect((await inside('hostname', ['--hostname', 'box1'])).stdout).toBe('box1\n');
+  });
+
+  it('ps shows only the container\'s own processes', async () => {
+    const r = await inside('ps -o pid,comm');
+    const pids = r.stdout.trim().split('\n').slice(1).map((l) => Number(l.trim().split(/\s+/)[0]));
+    expect(Math.max(...pids)).toBeLessThan(10);
+    expect(pids).toContain(1);
+  });
+
+  it('has podman\'s default capabilities', async () => {
+    const r = await inside('grep CapEff /proc/self/status');
+    expect(r.stdout.trim()).toBe(`CapEff:\t${DEFAULT_CAPS_HEX}`);
+  });
+
+  it('/dev holds the standard devices and nothing else', async () => {
+    const names = (await inside('ls /dev')).stdout.trim().split('\n');
+    expect(names).toEqual(expect.arrayContaining(['null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx', 'pts', 'shm', 'mqueue']));
+    expect(names.filter((n) => !['null', 'zero', 'full', 'random', 'urandom', 'tty', 'ptmx', 'pts', 'shm', 'mqueue', 'fd', 'stdin', 'stdout', 'stderr', 'console'].includes(n))).toEqual([]);
+  });
+
+  it('/sys is read-only and /proc/kcore is masked', async () => {
+    const r = await inside('echo x > /sys/kernel/test 2>/dev/null; echo sys=$?; wc -c < /proc/kcore 2>/dev/null || echo kcore-empty');
+    expect(r.stdout).toMatch(/sys=[1-9]/);
+    expect(r.stdout).toMatch(/^0$|kcore-empty/m);
+  });
+
+  it('seccomp denies unshare of a user namespace', async () => {
+    const r = await inside('unshare -U true; echo rc=$?');
+    expect(r.stdout).toMatch(/rc=[1-9]/);
+    expect(r.stderr).toMatch(/Operation not permitted/);
+  });
+
+  it('--cap-drop all leaves no capability; --privileged gives every one', async () => {
+    expect((await inside('grep CapEff /proc/self/status', ['--cap-drop', 'all'])).stdout.trim()).toBe('CapEff:\t0000000000000000');
+    const priv = (await inside('grep CapEff /proc/self/status', ['--privileged'])).stdout.trim().split('\t')[1];
+    expect(BigInt(`0x${priv}`) > BigInt(`0x${DEFAULT_CAPS_HEX}`)).toBe(true);
+    expect((await inside('unshare -U true && echo ok', ['--privileged', '--security-opt', 'seccomp=unconfined'])).stdout).toBe('ok\n');
+  });
+
+  it('--userns=keep-id makes id -u the user\'s own uid while image files stay root-owned', async () => {
+    const r = await inside('id -u; stat -c %u /etc/passwd', ['--userns=keep-id']);
+    expect(r.stdout).toBe(`${userInfo(TEST_USER).uid}\n0\n`);
+  });
+
+  it('a file created as uid 1234 is owned on the host by the matching subordinate id', async () => {
+    const id = (await tsctr(['create', BUSYBOX, 'sh', '-c', 'touch /made && chown 1234:1234 /made'])).stdout.trim();
+    expect((await tsctr(['start', '-a', id])).exitCode).toBe(0);
+    const upper = path.join(store.root, 'containers', id, 'upper', 'made');
+    expect(fs.statSync(upper).uid).toBe(subordinateStart('/etc/subuid') + 1234 - 1);
+    expect((await tsctr(['rm', id])).exitCode).toBe(0);
+    expect(fs.existsSync(path.join(store.root, 'containers', id))).toBe(false);
+  });
+
+  it('environment, workdir, user and entrypoint flags apply', async () => {
+    const r = await tsctr(['run', '--rm', '-e', 'A=1', '-w', '/tmp', '-u', 'nobody', '--entrypoint', 'sh', BUSYBOX, '-c', 'echo $A $(pwd) $(id -un)']);
+    expect(r.stdout).toBe('1 /tmp nobody\n');
+  });
+});
+
+describe('bad input: exit 125, a clear message, nothing created', () => {
+  it.each([
+    [['run', '--rm', 'localhost:5000/does-not-exist'], /does-not-exist/],
+    [['run', '--rm', 'UPPER/Case::bad'], /invalid|reference/i],
+    [['run', '--stop-timeout', 'soon', BUSYBOX], /invalid --stop-timeout/],
+    [['run', '--cap-add', 'NOT_A_CAP', BUSYBOX], /unknown capability "NOT_A_CAP"/],
+    [['run', '--name', 'bad name', BUSYBOX], /invalid container name/],
+    [['run', '--pull', 'sometimes', BUSYBOX], /invalid --pull/],
+    [['run', '--network', 'host', BUSYBOX], /--network "host" is not supported yet/],
+    [['run', '--storage-driver', 'vfs', BUSYBOX], /unknown storage driver "vfs"/],
+    [['run', '--pull', 'never', 'localhost:5000/fixtures/second'], /image not known/],
+  ])('%j', async (args, message) => {
+    const r = await tsctr(args);
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(message);
+    expect((await tsctr(['ps', '-a', '-q'])).stdout).toBe('');
+  });
+
+  it('a seccomp file that does not parse names the field', async () => {
+    const file = path.join(store.dir, 'bad-seccomp.json');
+    fs.writeFileSync(file, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_EXPLODE' }] }));
+    fs.chmodSync(file, 0o644);
+    const r = await tsctr(['run', '--security-opt', `seccomp=${file}`, BUSYBOX, 'true']);
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(/syscalls\[0\]\.action/);
+    expect((await tsctr(['ps', '-a', '-q'])).stdout).toBe('');
+  });
+
+  it('a name in use is refused with podman\'s message', async () => {
+    const id = (await tsctr(['create', '--name', 'taken', BUSYBOX, 'true'])).stdout.trim();
+    const r = await tsctr(['run', '--name', 'taken', BUSYBOX, 'true']);
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toContain(`the container name "taken" is already in use by ${id}`);
+    await tsctr(['rm', 'taken']);
+  });
+});
+
+describe('-it with a real terminal (tmux)', () => {
+  const socket = `/tmp/tsctr-e2e-tmux-${process.pid}`;
+  const tmux = (args: string[]) => runAsTestUser(['tmux', '-S', socket, ...args], { env: store.env });
+  const screen = async () => (await tmux(['capture-pane', '-p', '-S', '-50'])).stdout;
+  async function waitForScreen(pattern: RegExp): Promise<string> {
+    for (let i = 0; i < 200; i++) {
+      const text = await screen();
+      if (pattern.test(text)) return text;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`the terminal never showed ${pattern}:\n${await screen()}`);
+  }
+  afterAll(async () => {
+    await tmux(['kill-server']);
+    fs.rmSync(socket, { force: true });
+  });
+
+  it('gets a prompt, tty is /dev/pts/0, Ctrl-C stops sleep, exit 3 returns 3', async () => {
+    const cmd = [TSCTR_BIN, '--root', store.root, '--runroot', store.runroot, 'run', '-it', '--rm', BUSYBOX, 'sh'].join(' ');
+    expect((await tmux(['new-session', '-d', '-x', '100', '-y', '30', `${cmd}; echo EXIT-CODE=$?; sleep 600`])).exitCode).toBe(0);
+    await waitForScreen(/# $/m);
+    await tmux(['send-keys', 'tty', 'Enter']);
+    await waitForScreen(/^\/dev\/pts\/0$/m);
+    await tmux(['send-keys', 'sleep 600', 'Enter']);
+    await tmux(['send-keys', 'C-c']);
+    await tmux(['send-keys', 'echo after-$((40+2))', 'Enter']);
+    await waitForScreen(/^after-42$/m);
+    await tmux(['send-keys', 'exit 3', 'Enter']);
+    await waitForScreen(/EXIT-CODE=3/);
+  });
+});
+
