@@ -16,6 +16,9 @@ import { TEST_USER, userInfo } from './lib/users';
 
 const ID = /^[0-9a-f]{64}$/;
 
+// Pulls of the ~40 MB layers fixture and several images per test: more than jest's default 5 s.
+jest.setTimeout(180_000);
+
 function ok(r: RunResult): RunResult {
   if (r.exitCode !== 0) throw new Error(`tsctr exited ${r.exitCode}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r;
@@ -264,7 +267,7 @@ describe('tsctr login / logout', () => {
     const authFile = path.join(store.env.XDG_RUNTIME_DIR, 'containers', 'auth.json');
     expect(Object.keys(JSON.parse(fs.readFileSync(authFile, 'utf8')).auths)).toContain(AUTH_REGISTRY);
 
-    expect(ok(await runTsctr(['pull', '-q', FIXTURES.privateBusybox], { store })).stdout).toMatch(ID);
+    expect(ok(await runTsctr(['pull', '-q', FIXTURES.privateBusybox], { store })).stdout.trim()).toMatch(ID);
 
     expect(ok(await runTsctr(['logout', AUTH_REGISTRY], { store })).stdout).toBe(`Removed login credentials for ${AUTH_REGISTRY}\n`);
     const again = await runTsctr(['logout', AUTH_REGISTRY], { store });

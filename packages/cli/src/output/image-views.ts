@@ -97,7 +97,7 @@ export function imageSummaryJson(image: ImageDetails) {
     Digest: image.digest,
     History: image.names.length > 0 ? [...image.names] : null,
     Created: Math.floor(created.getTime() / 1000),
-    CreatedAt: created.toISOString(),
+    CreatedAt: created.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 }
 
