@@ -241,8 +241,18 @@ describe('tsctr tag / rmi', () => {
     expect((await runTsctr(['rmi', '-a', 'x'], { store })).exitCode).toBe(125);
   });
 
-  // Needs `tsctr create` (runtime issue) to make a real container record; see the report to the lead.
-  it.todo('rmi refuses (exit 125, naming the container) while a container uses the image, and -f removes it');
+  it('rmi refuses while a container uses the image, naming it; -f removes the container and the image', async () => {
+    const id = ok(await runTsctr(['pull', '-q', FIXTURES.busybox], { store })).stdout.trim();
+    ok(await runTsctr(['create', '--name', 'user-of-busybox', FIXTURES.busybox, 'true'], { store }));
+    const refused = await runTsctr(['rmi', FIXTURES.busybox], { store });
+    expect(refused.exitCode).toBe(125);
+    expect(refused.stderr).toContain('in use by container user-of-busybox');
+    expect((await imagesJson(store)).map((i) => i.Id)).toEqual([id]);
+
+    expect(ok(await runTsctr(['rmi', '-f', FIXTURES.busybox], { store })).stdout).toContain(`Deleted: ${id}`);
+    expect(ok(await runTsctr(['ps', '-a', '-q'], { store })).stdout).toBe('');
+    expect(layerDirs(store)).toHaveLength(0);
+  });
 });
 
 describe('tsctr login / logout', () => {
