@@ -5,6 +5,8 @@
  */
 import { FIXTURES, makeTestStore, runTsctr, type TestStore } from './lib';
 
+jest.setTimeout(120_000);
+
 const BUSYBOX = FIXTURES.busybox;
 
 describe.each(['overlay', 'fuse-overlayfs'])('lifecycle with --storage-driver %s', (driver) => {

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES, TSCTR_BIN, makeTestStore, runAsTestUser, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
 
+jest.setTimeout(120_000);
+
 const BUSYBOX = FIXTURES.busybox;
 // podman's default capability set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL NET_BIND_SERVICE SETFCAP SETGID SETPCAP SETUID SYS_CHROOT
 const DEFAULT_CAPS_HEX = '00000000800405fb';
