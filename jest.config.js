@@ -1,12 +1,16 @@
 'use strict';
 /** Two projects: fast unit tests (no privileges) and end-to-end tests that drive the built CLI. */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json' }];
+// Type errors are reported by `npm run typecheck`; ts-jest only transpiles (isolatedModules).
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json', isolatedModules: true }];
 const moduleNameMapper = {
   '^oci-spec-types$': '<rootDir>/packages/oci-spec-types/src/index.ts',
   '^@tsctr/engine$': '<rootDir>/packages/engine/src/index.ts',
   '^@tsctr/engine/(.*)$': '<rootDir>/packages/engine/src/$1',
 };
 module.exports = {
+  // e2e tests drive real containers; unit tests finish long before this.
+  testTimeout: 120000,
+  reporters: ['default', '<rootDir>/.ci/jest-summary-reporter.js'],
   projects: [
     {
       displayName: 'unit',
@@ -23,7 +27,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
       testEnvironment: 'node',
-      testTimeout: 120000,
+      globalSetup: '<rootDir>/e2e/lib/global-setup.ts',
     },
   ],
 };
