@@ -15,6 +15,8 @@ export interface BarRow {
   readonly state: BlobPullState;
   /** When downloading started (ms since epoch); undefined before. */
   readonly startedAt?: number;
+  /** When the download ended (verifying or later), so the speed shown stays the download's. */
+  readonly downloadedAt?: number;
 }
 
 const stateText: Record<BlobPullState, string> = {
@@ -32,7 +34,7 @@ export function renderBarLine(row: BarRow, barSize: number, now: number): string
   const fraction = row.state === 'done' || row.state === 'exists' ? 1 : row.total > 0 ? Math.min(1, row.bytes / row.total) : 0;
   const filled = Math.round(fraction * barSize);
   const bar = '='.repeat(filled) + '-'.repeat(barSize - filled);
-  const speed = row.startedAt === undefined || row.state === 'exists' ? '' : ` | ${formatSpeed(row.bytes, now - row.startedAt)}`;
+  const speed = row.startedAt === undefined || row.state === 'exists' ? '' : ` | ${formatSpeed(row.bytes, (row.downloadedAt ?? now) - row.startedAt)}`;
   const status = stateText[row.state];
   return `Copying ${what} ${shortDigest(row.digest)} [${bar}] ${formatTransferred(row.bytes, row.total)}${speed}${status ? ` ${status}` : ''}`;
 }
@@ -81,7 +83,8 @@ export function createBarPullReporter(out: NodeJS.WriteStream, now: () => number
         const key = `${event.role}:${event.digest}`;
         const previous = rows.get(key);
         const startedAt = previous?.startedAt ?? (event.state === 'downloading' ? now() : undefined);
-        update(key, { role: event.role, digest: event.digest, bytes: event.bytes, total: event.total, state: event.state, startedAt });
+        const downloadedAt = previous?.downloadedAt ?? (startedAt !== undefined && event.state !== 'downloading' ? now() : undefined);
+        update(key, { role: event.role, digest: event.digest, bytes: event.bytes, total: event.total, state: event.state, startedAt, downloadedAt });
         return;
       }
       if (event.kind === 'manifest') {

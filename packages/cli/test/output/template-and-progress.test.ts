@@ -57,6 +57,11 @@ describe('renderBarLine', () => {
     expect(line).toBe('Copying blob   4abcf2066143 [=====-----] 1.0 MiB / 2.0 MiB | 1.0 MiB/s');
   });
 
+  it('keeps the download speed once the download ended', () => {
+    const line = renderBarLine({ role: 'layer', digest, bytes: 2048, total: 2048, state: 'extracting', startedAt: 0, downloadedAt: 2000 }, 2, 60_000);
+    expect(line).toBe('Copying blob   4abcf2066143 [==] 2.0 KiB / 2.0 KiB | 1.0 KiB/s extracting');
+  });
+
   it('fills the bar and names the state for reused blobs', () => {
     const line = renderBarLine({ role: 'layer', digest, bytes: 10, total: 10, state: 'exists' }, 4, 0);
     expect(line).toBe('Copying blob   4abcf2066143 [====] 10 B / 10 B skipped: already exists');
