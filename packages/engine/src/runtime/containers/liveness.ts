@@ -55,7 +55,7 @@ export function effectiveState(state: ContainerState, now: Date, probe: StartTim
   return {
     ...state,
     status: 'exited',
-    pid: undefined,
+    // pid is kept: removal uses it to end a payload that outlived its engine (see remove.ts).
     enginePid: undefined,
     engineStartTime: undefined,
     exitCode: state.exitCode ?? ENGINE_LOST_EXIT_CODE,

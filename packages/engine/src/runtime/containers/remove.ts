@@ -11,6 +11,7 @@ import type { StorePaths } from '../../storage/paths';
 import { runInUserNamespace } from '../userns';
 import { containerDir, containerRunDir } from './layout';
 import { forceKill, hasLiveEngine } from './lifecycle';
+import { engineAlive } from './liveness';
 import { readContainerState, writeContainerState } from './records';
 import { findContainer, listContainers, type ContainerRecord } from './store';
 
@@ -26,6 +27,27 @@ export async function removeTree(dir: string): Promise<void> {
   if (result.exitCode !== 0) throw new TsctrError(`cannot remove ${dir}: ${result.stderr.trim() || `rm exited with ${result.exitCode}`}`);
 }
 
+/**
+ * Ends the container's PID 1 if it outlived its engine (it should die with it through PDEATHSIG;
+ * this is the safety net). The pid is only trusted when its command line names this container, so
+ * a reused pid is never signalled. Killing PID 1 of a PID namespace ends every process in it.
+ */
+export function killOrphanedPayload(id: string, pid: number | undefined): void {
+  if (pid === undefined || pid <= 1) return;
+  let cmdline: string;
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.startsWith('tsctr-shim') || !cmdline.includes(id)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 function runningError(id: string): TsctrError {
   return new TsctrError(`cannot remove container ${id} as it is running - running or paused containers cannot be removed without force: container state improper`);
 }
@@ -36,6 +58,7 @@ export async function deleteContainerFiles(p: StorePaths, id: string): Promise<v
     const state = await readContainerState(p, id).catch(() => undefined);
     if (state && hasLiveEngine(state)) throw runningError(id);
     if (state) await writeContainerState(p, id, { ...state, status: 'removing' });
+    if (state && !engineAlive(state)) killOrphanedPayload(id, state.pid);
   });
   await removeTree(containerRunDir(p, id));
   await removeTree(containerDir(p, id));

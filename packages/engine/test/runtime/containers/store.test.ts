@@ -113,3 +113,15 @@ describe('container store', () => {
     expect(await listContainers(paths)).toEqual([]);
   });
 });
+
+describe('killOrphanedPayload', () => {
+  it('never signals a process whose command line does not name the container', async () => {
+    const { killOrphanedPayload } = await import('../../../src/runtime/containers/remove');
+    const { spawn } = await import('node:child_process');
+    const child = spawn('sleep', ['30']);
+    killOrphanedPayload('f'.repeat(64), child.pid);
+    expect(child.exitCode).toBeNull();
+    expect(() => process.kill(child.pid as number, 0)).not.toThrow();
+    child.kill('SIGKILL');
+  });
+});
