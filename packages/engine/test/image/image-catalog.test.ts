@@ -1,6 +1,5 @@
 import { matchImage, requireImage } from '../../src/image/image-match';
 import { planImageRemoval } from '../../src/image/image-removal-plan';
-import { unreferenced, withPulledImage, type IndexedImage } from '../../src/image/image-catalog-store';
 import { qualifyTagTarget } from '../../src/image/image-catalog';
 import { choosePlatformManifest, wantedPlatform } from '../../src/image/pull-platform';
 import { TsctrError } from '../../src/errors';
@@ -60,21 +59,7 @@ describe('planImageRemoval', () => {
   });
 });
 
-describe('image index', () => {
-  const record = { id: hex('a'), name: 'x/app:1', digest: `sha256:${hex('1')}`, manifestDigest: `sha256:${hex('1')}`, configDigest: `sha256:${hex('a')}`, layers: [`sha256:${hex('2')}`] };
-  it('adds a pulled image and moves its name away from an older image', () => {
-    const old: IndexedImage = { ...record, id: hex('f'), configDigest: `sha256:${hex('f')}`, names: ['x/app:1', 'x/app:0'] };
-    const next = withPulledImage([old], record, '2024-01-01T00:00:00.000Z');
-    expect(next.map((i) => [i.id, i.names])).toEqual([[hex('f'), ['x/app:0']], [hex('a'), ['x/app:1']]]);
-    const again = withPulledImage(next, { ...record, name: 'x/app:latest' }, 'later');
-    expect(again.find((i) => i.id === hex('a'))).toMatchObject({ names: ['x/app:1', 'x/app:latest'], pulledAt: '2024-01-01T00:00:00.000Z' });
-  });
-  it('finds layers and blobs nobody references (containers keep their layers)', () => {
-    const image: IndexedImage = { ...record, names: ['x/app:1'] };
-    const layerBlobs = new Map([[`sha256:${hex('2')}`, `sha256:${hex('7')}`], [`sha256:${hex('3')}`, `sha256:${hex('8')}`], [`sha256:${hex('4')}`, `sha256:${hex('9')}`]]);
-    const result = unreferenced([image], [`sha256:${hex('4')}`], [...layerBlobs.keys()], layerBlobs, [`sha256:${hex('1')}`, `sha256:${hex('a')}`, `sha256:${hex('7')}`, `sha256:${hex('8')}`, `sha256:${hex('9')}`]);
-    expect(result).toEqual({ layers: [`sha256:${hex('3')}`], blobs: [`sha256:${hex('8')}`] });
-  });
+describe('tag targets', () => {
   it('qualifies tag targets like podman', () => {
     expect(qualifyTagTarget('mine')).toBe('localhost/mine:latest');
     expect(qualifyTagTarget('localhost:5000/a/b:v2')).toBe('localhost:5000/a/b:v2');
