@@ -151,6 +151,20 @@ static void enter_rootfs(const struct init_opts *o)
 		readonly_path(o->readonly[k]);
 }
 
+/* The shim's own argv (mode flags, the whole policy): hidden from the container once init runs. */
+static char *title_start, *title_end;
+
+static void set_init_title(void)
+{
+	static const char title[] = "tsctr-init";
+
+	if (title_start && title_end - title_start >= (long)sizeof title) {
+		memset(title_start, 0, (size_t)(title_end - title_start));
+		memcpy(title_start, title, sizeof title);
+	}
+	(void)prctl(PR_SET_NAME, title, 0, 0, 0);
+}
+
 static __attribute__((noreturn)) void run_pid1(struct init_opts *o, int report_fd, const sigset_t *forwarded)
 {
 	pid_t payload;
@@ -184,6 +198,7 @@ static __attribute__((noreturn)) void run_pid1(struct init_opts *o, int report_f
 		close(report_fd);
 		policy_exec(&o->policy, o->argv);
 	}
+	set_init_title();
 	/* Only the payload reports from here on; init keeps its stdio and the report pipe. */
 	close(err_fd);
 	err_fd = 2;
@@ -205,7 +220,16 @@ int init_main(int argc, char **argv)
 	char line[64];
 	int code;
 
+	/* The relay must not outlive the engine that monitors it (nor PID 1 the relay). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die_errno(125, "prctl(PR_SET_PDEATHSIG)");
+	if (getppid() == 1)
+		die(125, "the engine exited before the container started");
 	parse(argc, argv, &o);
+	if (argc > 0) {
+		title_start = argv[-2]; /* main() passes argv after "tsctr-shim init" */
+		title_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	}
 	set_cloexec(err_fd, 1);
 	set_cloexec(o.status_fd, 1);
 	if (pipe2(report, O_CLOEXEC) < 0)
