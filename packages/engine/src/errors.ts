@@ -37,6 +37,17 @@ export function errnoName(errno: number): string {
   return errnoNames.get(errno) ?? `E${errno}`;
 }
 
+/**
+ * The errno code of a Node fs error. Deliberately not `instanceof Error`, which is false for errors
+ * created in another realm (jest's module sandbox).
+ */
+export function errnoCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export function isErrnoException(err: unknown, code?: string): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && (code === undefined || (err as NodeJS.ErrnoException).code === code);
+  const actual = errnoCode(err);
+  return actual !== undefined && (code === undefined || actual === code);
 }

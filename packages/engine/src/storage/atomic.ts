@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TsctrError } from '../errors';
-import { errnoCode } from './errno';
+import { errnoCode } from '../errors';
 
 /**
  * Replaces `file` so that readers see either the old or the new content, never a mix, even if the

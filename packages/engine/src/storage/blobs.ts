@@ -12,7 +12,7 @@ import type { StorePaths } from './paths';
 import { blobsDir, tmpDir } from './layout';
 import { sha256Digest, sha256Hex } from './digest';
 import { newTempName } from './tempnames';
-import { errnoCode } from './errno';
+import { errnoCode } from '../errors';
 import { fsyncDirectory } from './atomic';
 
 export function blobPath(paths: StorePaths, digest: string): string {

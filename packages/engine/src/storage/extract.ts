@@ -22,7 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
 import { S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../sys/libc';
 import { SysError } from '../errors';
-import { errnoCode } from './errno';
+import { errnoCode } from '../errors';
 import { createDecompressStream } from './decompress';
 import {
   LayerEntryError,

@@ -15,7 +15,7 @@ import type { StorePaths } from './paths';
 import { containersDir, imagesIndexPath } from './layout';
 import { readJsonFile, writeJsonFileAtomic } from './atomic';
 import { withStoreLock } from './lock';
-import { errnoCode } from './errno';
+import { errnoCode } from '../errors';
 import { isSha256Digest, isSha256Hex } from './digest';
 import { listBlobs, removeBlobs } from './blobs';
 import { listLayers, readLayerRecord, removeLayers } from './layers';

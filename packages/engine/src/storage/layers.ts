@@ -15,7 +15,7 @@ import type { StorePaths } from './paths';
 import { layersDir, shortLinksDir, tmpDir } from './layout';
 import { sha256Hex } from './digest';
 import { blobPath } from './blobs';
-import { errnoCode } from './errno';
+import { errnoCode } from '../errors';
 import { fsyncDirectory, readJsonFile } from './atomic';
 import { isStaleTempName, newTempName } from './tempnames';
 import { userNamespaceRunner, type NamespaceRunner } from './extract-runner';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { TsctrError } from '../../errors';
-import { errnoCode } from '../../storage/errno';
+import { errnoCode } from '../../errors';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest } from '../control-protocol';
 import { controlSocketPath } from './layout';

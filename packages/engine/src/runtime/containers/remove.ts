@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
-import { errnoCode } from '../../storage/errno';
+import { errnoCode } from '../../errors';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { runInUserNamespace } from '../userns';

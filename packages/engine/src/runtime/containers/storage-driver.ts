@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TsctrError } from '../../errors';
-import { errnoCode } from '../../storage/errno';
+import { errnoCode } from '../../errors';
 import type { StorageDriver } from '../container-types';
 
 // smol-toml is an ES module with a CommonJS build; the engine is CommonJS, so require the CJS build.
