@@ -183,7 +183,7 @@ describe('-it with a real terminal (tmux)', () => {
   it('gets a prompt, tty is /dev/pts/0, Ctrl-C stops sleep, exit 3 returns 3', async () => {
     const cmd = [TSCTR_BIN, '--root', store.root, '--runroot', store.runroot, 'run', '-it', '--rm', BUSYBOX, 'sh'].join(' ');
     expect((await tmux(['new-session', '-d', '-x', '100', '-y', '30', `${cmd}; echo EXIT-CODE=$?; sleep 600`])).exitCode).toBe(0);
-    await waitForScreen(/# $/m);
+    await waitForScreen(/^\/ #/m);
     await tmux(['send-keys', 'tty', 'Enter']);
     await waitForScreen(/^\/dev\/pts\/0$/m);
     await tmux(['send-keys', 'sleep 600', 'Enter']);
