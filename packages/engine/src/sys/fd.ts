@@ -3,27 +3,7 @@
  * socketpairs for child stdio, but a payload's stdio should be real pipes (`echo x > /dev/stdout`
  * fails on a socket), so the engine makes its own.
  */
-import koffi from 'koffi';
-import { SysError } from '../errors';
-
-type Fn = (...args: unknown[]) => number;
-let lib: koffi.IKoffiLib | undefined;
-const cache = new Map<string, Fn>();
-
-function fn(signature: string): Fn {
-  let f = cache.get(signature);
-  if (!f) {
-    lib ??= koffi.load('libc.so.6');
-    f = lib.func(signature) as Fn;
-    cache.set(signature, f);
-  }
-  return f;
-}
-
-function check(name: string, rc: number, detail?: string): number {
-  if (rc < 0) throw new SysError(name, koffi.errno(), detail);
-  return rc;
-}
+import { checkReturn as check, libcFunction as fn } from './ffi';
 
 export const O_CLOEXEC = 0o2000000;
 export const O_NONBLOCK = 0o4000;

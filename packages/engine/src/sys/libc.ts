@@ -2,27 +2,8 @@
  * koffi bindings to the few libc calls Node does not expose. Each wrapper throws SysError on
  * failure. The library is loaded lazily so commands that never make these calls do not pay for it.
  */
-import koffi from 'koffi';
 import { SysError } from '../errors';
-
-type Fn = (...args: unknown[]) => number;
-let lib: koffi.IKoffiLib | undefined;
-const cache = new Map<string, Fn>();
-
-function fn(signature: string): Fn {
-  let f = cache.get(signature);
-  if (!f) {
-    lib ??= koffi.load('libc.so.6');
-    f = lib.func(signature) as Fn;
-    cache.set(signature, f);
-  }
-  return f;
-}
-
-function check(name: string, rc: number, detail?: string): number {
-  if (rc < 0) throw new SysError(name, koffi.errno(), detail);
-  return rc;
-}
+import { checkReturn as check, lastErrno, libcFunction as fn } from './ffi';
 
 export const LOCK_SH = 1;
 export const LOCK_EX = 2;
@@ -64,7 +45,7 @@ export function lgetxattr(path: string, name: string): Buffer | null {
   const get = fn('long lgetxattr(const char *path, const char *name, _Out_ void *value, size_t size)');
   const size = get(path, name, null, 0);
   if (size < 0) {
-    const e = koffi.errno();
+    const e = lastErrno();
     if (e === 61 /* ENODATA */) return null;
     throw new SysError('lgetxattr', e, `${name} on ${path}`);
   }

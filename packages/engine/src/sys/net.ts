@@ -1,25 +1,5 @@
 /** Network interface flags through koffi: enough to bring `lo` up in a fresh network namespace. */
-import koffi from 'koffi';
-import { SysError } from '../errors';
-
-type Fn = (...args: unknown[]) => number;
-let lib: koffi.IKoffiLib | undefined;
-const cache = new Map<string, Fn>();
-
-function fn(signature: string): Fn {
-  let f = cache.get(signature);
-  if (!f) {
-    lib ??= koffi.load('libc.so.6');
-    f = lib.func(signature) as Fn;
-    cache.set(signature, f);
-  }
-  return f;
-}
-
-function check(name: string, rc: number, detail?: string): number {
-  if (rc < 0) throw new SysError(name, koffi.errno(), detail);
-  return rc;
-}
+import { checkReturn as check, libcFunction as fn } from './ffi';
 
 const AF_INET = 2;
 const SOCK_DGRAM = 2;
