@@ -6,7 +6,9 @@ import type { ContainerConfig } from '../../../src/runtime/container-types';
 import {
   createContainer, findContainer, listContainers, matchContainer, renameContainer, type ContainerIdentity,
 } from '../../../src/runtime/containers/store';
-import { deleteContainerFiles, pruneContainers, removeContainer } from '../../../src/runtime/containers/remove';
+import { spawn } from 'node:child_process';
+import { deleteContainerFiles, killOrphanedPayload, pruneContainers, removeContainer } from '../../../src/runtime/containers/remove';
+import { processStartTime } from '../../../src/runtime/containers/liveness';
 import { containerDir, containerUpperDir } from '../../../src/runtime/containers/layout';
 import { writeContainerState } from '../../../src/runtime/containers/records';
 
@@ -98,7 +100,6 @@ describe('container store', () => {
 
   it('refuses to remove a container with a live engine without force', async () => {
     const r = await createContainer(paths, 'live', config);
-    const { processStartTime } = await import('../../../src/runtime/containers/liveness');
     await writeContainerState(paths, r.config.id, { status: 'running', pid: 1, enginePid: process.pid, engineStartTime: processStartTime(process.pid) });
     await expect(removeContainer(paths, 'live', { force: false })).rejects.toThrow(/cannot remove container .* as it is running/);
     await expect(deleteContainerFiles(paths, r.config.id)).rejects.toThrow(/running/);
@@ -116,8 +117,6 @@ describe('container store', () => {
 
 describe('killOrphanedPayload', () => {
   it('never signals a process whose command line does not name the container', async () => {
-    const { killOrphanedPayload } = await import('../../../src/runtime/containers/remove');
-    const { spawn } = await import('node:child_process');
     const child = spawn('sleep', ['30']);
     killOrphanedPayload('f'.repeat(64), child.pid);
     expect(child.exitCode).toBeNull();
