@@ -1,7 +1,7 @@
 'use strict';
 /** Two projects: fast unit tests (no privileges) and end-to-end tests that drive the built CLI. */
-// Type errors are reported by `npm run typecheck`; ts-jest only transpiles (isolatedModules).
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json', isolatedModules: true }];
+// Type errors are reported by `npm run typecheck`; ts-jest only transpiles (isolatedModules in tsconfig.tests.json).
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.tests.json' }];
 const moduleNameMapper = {
   '^oci-spec-types$': '<rootDir>/packages/oci-spec-types/src/index.ts',
   '^@tsctr/engine$': '<rootDir>/packages/engine/src/index.ts',

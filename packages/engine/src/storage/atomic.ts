@@ -10,14 +10,15 @@ import { errnoCode } from '../errors';
  * process is killed or the machine loses power. The temp file lives in the same directory (rename
  * is atomic only within one filesystem) and is removed on failure.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
   const handle = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
     try {
       await handle.writeFile(data);
-      await handle.chmod(mode); // the umask may have narrowed the mode given to open()
+      if (owner) await handle.chown(owner.uid, owner.gid);
+      await handle.chmod(mode); // the umask (or chown) may have narrowed the mode given to open()
       await handle.sync();
     } finally {
       await handle.close();

@@ -2,21 +2,8 @@
  * Names of entries in R/tmp carry their owner's pid and start time, so a later command can tell an
  * entry of a live process from the leftovers of one that died (pids are reused; start times are not).
  */
-import * as fs from 'node:fs';
+import { processStartTime } from '../sys/proc';
 import { randomBytes } from 'node:crypto';
-
-/** Field 22 of /proc/PID/stat (start time in clock ticks since boot), or undefined if gone. */
-export function processStartTime(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name (field 2) may contain spaces and parentheses: fields resume after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[22 - 3];
-}
 
 let ownStartTime: string | undefined;
 

@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { blobPath, hasBlob, listBlobs, publishBlob, readBlob, readBlobJson, removeBlobs, tempPathForDownload, writeBlob } from '../../src/storage/blobs';
 import { chainIds, sha256Digest, sha256Hex } from '../../src/storage/digest';
-import { isStaleTempName, newTempName, parseTempName, processStartTime } from '../../src/storage/tempnames';
+import { isStaleTempName, newTempName, parseTempName } from '../../src/storage/tempnames';
+import { processStartTime } from '../../src/sys/proc';
 import { TsctrError } from '../../src/errors';
 import type { StorePaths } from '../../src/storage/paths';
 

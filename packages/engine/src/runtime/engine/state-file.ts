@@ -4,13 +4,11 @@
  * the host, so every file the CLI must read or connect to is given the owner of the container dir.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { fsyncDirectory } from '../../storage/atomic';
+import { writeFileAtomic } from '../../storage/atomic';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerState } from '../container-types';
 import { containerDir, containerStatePath } from '../containers/layout';
-import { processStartTime } from '../containers/liveness';
+import { processStartTime } from '../../sys/proc';
 
 export interface FileOwner {
   readonly uid: number;
@@ -21,25 +19,6 @@ export interface FileOwner {
 export function containerOwner(paths: StorePaths, id: string): FileOwner {
   const st = fs.statSync(containerDir(paths, id));
   return { uid: st.uid, gid: st.gid };
-}
-
-async function writeOwnedFileAtomic(file: string, data: string, owner: FileOwner): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const handle = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-  try {
-    try {
-      await handle.writeFile(data);
-      await handle.chown(owner.uid, owner.gid);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.promises.rename(temp, file);
-  } catch (err) {
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
-  await fsyncDirectory(path.dirname(file));
 }
 
 export class StateWriter {
@@ -69,7 +48,7 @@ export class StateWriter {
   private enqueue(state: ContainerState): Promise<void> {
     this.state = state;
     const file = containerStatePath(this.paths, this.id);
-    const write = this.queue.then(() => writeOwnedFileAtomic(file, JSON.stringify(state, null, 2) + '\n', this.owner));
+    const write = this.queue.then(() => writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', 0o600, this.owner));
     this.queue = write.catch(() => undefined);
     return write;
   }
