@@ -5,6 +5,7 @@
  * and by the engine afterwards, always atomically).
  */
 import type { IdMapEntry } from './idmap';
+import type { MountSpec } from './mounts/mount-spec';
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';
 export type StorageDriver = 'overlay' | 'fuse-overlayfs';
@@ -69,6 +70,8 @@ export interface ContainerConfig {
   readonly userns: ContainerUserNamespace;
   readonly storageDriver: StorageDriver;
   readonly network: { readonly mode: string; readonly options: readonly string[] };
+  /** -v, --mount, --tmpfs and --read-only's tmpfs, parents first (absent in records older than volumes). */
+  readonly mounts?: readonly MountSpec[];
 }
 
 export interface ContainerState {
