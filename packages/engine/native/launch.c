@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@ struct launch_opts {
 	int unshare_flags;
 	int setsid;
 	int pdeathsig;
+	const char *join_userns;
+	const char *join_netns;
 	char **argv;
 };
 
@@ -90,6 +93,10 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 			o->unshare_flags = parse_namespaces(flag_value(argc, argv, &i));
 		} else if (!strcmp(a, "--setsid")) {
 			o->setsid = 1;
+		} else if (!strcmp(a, "--join-userns")) {
+			o->join_userns = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--join-netns")) {
+			o->join_netns = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--pdeathsig")) {
 			o->pdeathsig = parse_signal(a, flag_value(argc, argv, &i));
 		} else {
@@ -98,26 +105,30 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 	}
 	if (o->sync_fd < 0)
 		die(125, "--sync-fd is required");
+	if (o->join_netns && (o->unshare_flags & CLONE_NEWNET))
+		die(125, "--join-netns and --unshare net exclude each other");
 	if (i >= argc)
 		die(125, "missing \"-- PROG ARG...\"");
 	o->argv = &argv[i];
 }
 
-int launch_main(int argc, char **argv)
+static int open_ns(const char *path)
 {
-	struct launch_opts o;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fail(125, errno, "open %s", path);
+	return fd;
+}
+
+/* A new user namespace whose maps the parent writes (R/G on the sync fd). */
+static void new_userns(void)
+{
 	char answer;
 	ssize_t n;
 
-	parse(argc, argv, &o);
-	sync_fd = o.sync_fd;
-	set_cloexec(sync_fd, 1);
-
-	if (o.pdeathsig && prctl(PR_SET_PDEATHSIG, o.pdeathsig, 0, 0, 0) < 0)
-		fail(125, errno, "prctl(PR_SET_PDEATHSIG)");
 	if (unshare(CLONE_NEWUSER) < 0)
 		fail(125, errno, "unshare(CLONE_NEWUSER)");
-
 	if (write_all(sync_fd, "R", 1) < 0)
 		_exit(125);
 	do
@@ -125,11 +136,41 @@ int launch_main(int argc, char **argv)
 	while (n < 0 && errno == EINTR);
 	if (n != 1 || answer != 'G')
 		_exit(125); /* the parent failed to write the maps and says why */
+}
+
+int launch_main(int argc, char **argv)
+{
+	struct launch_opts o;
+	int userns_fd = -1, netns_fd = -1;
+
+	parse(argc, argv, &o);
+	sync_fd = o.sync_fd;
+	set_cloexec(sync_fd, 1);
+
+	if (o.pdeathsig && prctl(PR_SET_PDEATHSIG, o.pdeathsig, 0, 0, 0) < 0)
+		fail(125, errno, "prctl(PR_SET_PDEATHSIG)");
+	/* Both are opened before the user namespace changes (the paths are the host's /proc). */
+	if (o.join_userns)
+		userns_fd = open_ns(o.join_userns);
+	if (o.join_netns)
+		netns_fd = open_ns(o.join_netns);
+	if (userns_fd >= 0) {
+		if (setns(userns_fd, CLONE_NEWUSER) < 0)
+			fail(125, errno, "setns(%s)", o.join_userns);
+		close(userns_fd);
+	} else {
+		new_userns();
+	}
 
 	if (setresgid(0, 0, 0) < 0)
 		fail(125, errno, "setresgid(0)");
 	if (setresuid(0, 0, 0) < 0)
 		fail(125, errno, "setresuid(0)");
+	if (netns_fd >= 0) {
+		if (setns(netns_fd, CLONE_NEWNET) < 0)
+			fail(125, errno, "setns(%s)", o.join_netns);
+		close(netns_fd);
+	}
 	if (o.unshare_flags && unshare(o.unshare_flags) < 0)
 		fail(125, errno, "unshare(--unshare)");
 	/* Already a session leader (spawned detached) is what --setsid asks for. */

@@ -10,7 +10,7 @@
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die(125, "usage: tsctr-shim launch|init|exec [FLAGS] -- ARGV...");
+		die(125, "usage: tsctr-shim launch|init|exec|tie [FLAGS] -- ARGV...");
 	shim_mode = argv[1];
 	if (!strcmp(argv[1], "launch"))
 		return launch_main(argc - 2, argv + 2);
@@ -18,6 +18,8 @@ int main(int argc, char **argv)
 		return init_main(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "exec"))
 		return exec_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "tie"))
+		return tie_main(argc - 2, argv + 2);
 	shim_mode = "main";
-	die(125, "unknown mode \"%s\" (launch, init or exec)", argv[1]);
+	die(125, "unknown mode \"%s\" (launch, init, exec or tie)", argv[1]);
 }

@@ -5,5 +5,6 @@
 int launch_main(int argc, char **argv);
 int init_main(int argc, char **argv);
 int exec_main(int argc, char **argv);
+int tie_main(int argc, char **argv);
 
 #endif

@@ -24,6 +24,11 @@ export interface LaunchOptions {
   readonly mappings?: IdMappings;
   /** Namespaces unshared after becoming root in the user namespace. */
   readonly unshare?: readonly Namespace[];
+  /**
+   * Join existing namespaces (`/proc/PID/ns/user`, `/proc/PID/ns/net`) instead of creating a user
+   * namespace (no maps are written then) or unsharing net: `--network container:NAME`.
+   */
+  readonly join?: { readonly userns: string; readonly netns: string };
   readonly setsid?: boolean;
   /** Signal the program gets when the spawning thread (this Node process) dies. */
   readonly pdeathsig?: NodeJS.Signals | number;
@@ -141,9 +146,10 @@ function signalNumber(sig: NodeJS.Signals | number): number {
 }
 
 /** The shim's argv for a launch (after the executable). */
-export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig'>): string[] {
+export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig' | 'join'>): string[] {
   if (opts.argv.length === 0) throw new TsctrError('no command to run in the user namespace');
   const args = ['launch', '--sync-fd', String(SYNC_FD)];
+  if (opts.join) args.push('--join-userns', opts.join.userns, '--join-netns', opts.join.netns);
   if (opts.unshare && opts.unshare.length > 0) args.push('--unshare', opts.unshare.join(','));
   if (opts.setsid) args.push('--setsid');
   if (opts.pdeathsig !== undefined) args.push('--pdeathsig', String(signalNumber(opts.pdeathsig)));
@@ -179,7 +185,8 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
   });
 
   return new Promise<ChildProcess>((resolve, reject) => {
-    let state: 'waiting' | 'mapping' | 'mapped' | 'failed' = 'waiting';
+    // A joined user namespace already has its maps: the shim sends no R and waits for no G.
+    let state: 'waiting' | 'mapping' | 'mapped' | 'failed' = opts.join ? 'mapped' : 'waiting';
     let message = '';
     const fail = (err: Error): void => {
       if (state === 'failed') return;
