@@ -15,7 +15,7 @@ import { capabilityMask } from '@tsctr/engine/runtime/policy/capabilities';
 import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profile';
 import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
 import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
-import { parseEnvFile } from './env-file';
+import { readEnvFile } from './env-file';
 import type { GlobalOptions } from './global-options';
 
 export interface RunCreateArgs {
@@ -237,7 +237,7 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
     command: (argv.command ?? []).map(String),
     entrypoint: argv.entrypoint,
     env: list(argv.env),
-    envFromFiles: list(argv['env-file']).flatMap((file) => parseEnvFile(file)),
+    envFromFiles: list(argv['env-file']).flatMap((file) => readEnvFile(file)),
     workdir: argv.workdir,
     user: argv.user,
     groupAdd: list(argv['group-add']),

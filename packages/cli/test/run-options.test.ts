@@ -1,5 +1,8 @@
 import { parseNetwork, parsePullPolicy, parseRunCreateWords, parseSecurityOpts, parseStopTimeout, wordsAfterCommand, mergeGlobalOptions } from '../src/run-options';
-import { parseEnvFileText } from '../src/env-file';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readEnvFile } from '../src/env-file';
 
 describe('wordsAfterCommand', () => {
   it('drops the command path yargs repeats before the raw words', () => {
@@ -67,10 +70,23 @@ describe('flag values', () => {
 });
 
 describe('--env-file', () => {
-  it('reads KEY=VALUE lines, skips comments and blanks, copies bare keys from the host', () => {
-    expect(parseEnvFileText('# c\n\nA=1\n  B=two words\nHOSTVAR\nMISSING\n', 'f', { HOSTVAR: 'h' })).toEqual(['A=1', 'B=two words', 'HOSTVAR=h']);
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsctr-env-file-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads KEY=VALUE lines, skips comments and blanks, keeps bare keys for the host to fill', () => {
+    const file = path.join(dir, 'vars.env');
+    fs.writeFileSync(file, '# c\n\nA=1\n  B=two words\nHOSTVAR\n');
+    expect(readEnvFile(file)).toEqual([{ key: 'A', value: '1' }, { key: 'B', value: 'two words' }, { key: 'HOSTVAR' }]);
   });
   it('names the file and line of a bad entry', () => {
-    expect(() => parseEnvFileText('A=1\n=x\n', 'vars.env')).toThrow(/--env-file vars.env, line 2/);
+    const file = path.join(dir, 'bad.env');
+    fs.writeFileSync(file, 'A=1\n=x\n');
+    expect(() => readEnvFile(file)).toThrow(`--env-file ${file} line 2: "=x" has no variable name`);
+  });
+  it('names a file it cannot read', () => {
+    expect(() => readEnvFile(path.join(dir, 'missing.env'))).toThrow(/--env-file .*missing.env: cannot read it: ENOENT/);
   });
 });

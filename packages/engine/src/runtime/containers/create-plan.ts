@@ -1,7 +1,8 @@
 /**
- * Pure planning of a container's record from the user's request and the image's config: docker's
- * Entrypoint/Cmd rules, environment order, labels, stop signal, hostname, security options. All
- * input validation happens here, before anything is written.
+ * Pure planning of a container's record from the user's request and the image's config: the
+ * process (docker's Entrypoint/Cmd rules, environment order, working dir: ../policy/process),
+ * labels, stop signal, hostname, security options. All input validation happens here, before
+ * anything is written.
  */
 import { TsctrError } from '../../errors';
 import type { IdMappings } from '../idmap';
@@ -11,6 +12,7 @@ import type {
 import type { ContainerIdentity } from './store';
 import { shortId } from './ids';
 import { parseSignal } from './signals';
+import { parseEntrypointFlag, parseEnvFlag, planCommand, planEnv, planWorkingDir, type EnvEntry } from '../policy/process';
 
 /** The parts of an image's config (OCI/Docker `config` object) a container uses. */
 export interface ImageRuntimeConfig {
@@ -40,8 +42,8 @@ export interface CreateRequest {
   readonly entrypoint?: string;
   /** -e entries: KEY=VALUE, or KEY to copy it from `hostEnv`. */
   readonly env: readonly string[];
-  /** Entries already read from --env-file files, in order. */
-  readonly envFromFiles: readonly string[];
+  /** Entries already read from --env-file files (policy/process parseEnvFile), in order. */
+  readonly envFromFiles: readonly EnvEntry[];
   readonly workdir?: string;
   readonly user?: string;
   readonly groupAdd: readonly string[];
@@ -60,72 +62,7 @@ export interface CreateRequest {
   readonly userns: { readonly mode: ContainerUserNamespace['mode']; readonly mappings: IdMappings };
 }
 
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_STOP_TIMEOUT = 10;
-
-/** --entrypoint: a JSON array is taken as argv; anything else is one word; "" clears it. */
-export function parseEntrypointFlag(value: string): string[] {
-  if (value === '') return [];
-  if (value.trim().startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new TsctrError(`invalid --entrypoint ${value}: it starts with "[" but is not a JSON array of strings`);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) {
-      throw new TsctrError(`invalid --entrypoint ${value}: expected a JSON array of strings`);
-    }
-    return parsed as string[];
-  }
-  return [value];
-}
-
-/**
- * docker's rule: --entrypoint replaces the image's Entrypoint and drops its Cmd; a command given on
- * the command line replaces Cmd. argv = entrypoint + cmd, which must not be empty.
- */
-export function planCommand(request: Pick<CreateRequest, 'entrypoint' | 'command'>, image: ImageRuntimeConfig): { entrypoint: string[]; cmd: string[]; args: string[] } {
-  const entrypoint = request.entrypoint !== undefined ? parseEntrypointFlag(request.entrypoint) : [...(image.Entrypoint ?? [])];
-  const cmd = request.command.length > 0 ? [...request.command] : request.entrypoint !== undefined ? [] : [...(image.Cmd ?? [])];
-  const args = [...entrypoint, ...cmd];
-  if (args.length === 0) {
-    throw new TsctrError('no command or entrypoint provided, and no CMD or ENTRYPOINT from image: give a command after the image name');
-  }
-  return { entrypoint, cmd, args };
-}
-
-function checkEnvEntry(entry: string, source: string): void {
-  const key = entry.split('=', 1)[0];
-  if (key === '' || /\s/.test(key)) throw new TsctrError(`invalid environment variable "${entry}" in ${source}: expected KEY=VALUE with a non-empty KEY without spaces`);
-}
-
-/**
- * Environment in precedence order (later wins, order of first appearance kept): image Env,
- * --env-file, -e. `-e KEY` copies KEY from the host (dropped if unset). PATH defaults like docker;
- * TERM=xterm with a terminal; HOSTNAME is the container's hostname.
- */
-export function planEnv(imageEnv: readonly string[], fromFiles: readonly string[], flags: readonly string[], hostEnv: NodeJS.ProcessEnv, extra: { tty: boolean; hostname: string }): string[] {
-  const merged = new Map<string, string>();
-  const put = (entry: string): void => {
-    const eq = entry.indexOf('=');
-    merged.set(entry.slice(0, eq), entry.slice(eq + 1));
-  };
-  for (const e of imageEnv) if (e.includes('=')) put(e);
-  merged.set('HOSTNAME', extra.hostname);
-  for (const e of fromFiles) {
-    checkEnvEntry(e, '--env-file');
-    put(e);
-  }
-  for (const e of flags) {
-    checkEnvEntry(e, '-e/--env');
-    if (e.includes('=')) put(e);
-    else if (hostEnv[e] !== undefined) put(`${e}=${hostEnv[e]}`);
-  }
-  if (!merged.has('PATH')) merged.set('PATH', DEFAULT_PATH);
-  if (extra.tty && !merged.has('TERM')) merged.set('TERM', 'xterm');
-  return [...merged].map(([k, v]) => `${k}=${v}`);
-}
 
 /** --label KEY=VALUE (or KEY for an empty value) over the image's labels. */
 export function planLabels(imageLabels: Readonly<Record<string, string>> | null | undefined, flags: readonly string[]): Record<string, string> {
@@ -155,18 +92,17 @@ export function validateCreateRequest(request: Omit<CreateRequest, 'userns'>): v
   if (request.stopTimeout !== undefined) validateStopTimeout(request.stopTimeout);
   if (request.stopSignal !== undefined) parseSignal(request.stopSignal, '--stop-signal');
   if (request.entrypoint !== undefined) parseEntrypointFlag(request.entrypoint);
-  if (request.workdir !== undefined && !request.workdir.startsWith('/')) {
-    throw new TsctrError(`invalid --workdir "${request.workdir}": the working directory must be an absolute path`);
-  }
+  planWorkingDir(request.workdir, undefined);
   planLabels({}, request.labels);
-  for (const e of request.env) checkEnvEntry(e, '-e/--env');
-  for (const e of request.envFromFiles) checkEnvEntry(e, '--env-file');
+  for (const entry of request.env) parseEnvFlag(entry);
 }
+
+const nonEmpty = (words: string[] | null): string[] | null => (words && words.length > 0 ? words : null);
 
 /** Pure: the container's config.json. */
 export function planContainerConfig(identity: ContainerIdentity, request: CreateRequest, image: ResolvedImage, hostEnv: NodeJS.ProcessEnv): ContainerConfig {
   validateCreateRequest(request);
-  const { entrypoint, cmd, args } = planCommand(request, image.config);
+  const { argv, entrypoint, cmd } = planCommand({ imageEntrypoint: image.config.Entrypoint, imageCmd: image.config.Cmd, entrypoint: request.entrypoint, args: request.command });
   const hostname = request.hostname ?? shortId(identity.id);
   const stopSignal = parseSignal(request.stopSignal ?? (image.config.StopSignal || 'SIGTERM'), request.stopSignal ? '--stop-signal' : 'image StopSignal').name;
   return {
@@ -175,16 +111,16 @@ export function planContainerConfig(identity: ContainerIdentity, request: Create
     created: identity.created,
     image: { id: image.id, name: image.name, layers: [...image.layers] },
     process: {
-      args,
-      env: planEnv(image.config.Env ?? [], request.envFromFiles, request.env, hostEnv, { tty: request.tty, hostname }),
-      cwd: request.workdir ?? (image.config.WorkingDir || '/'),
+      args: argv,
+      env: planEnv({ imageEnv: image.config.Env ?? [], envFileEntries: request.envFromFiles, cliEnv: request.env.map(parseEnvFlag), callerEnv: hostEnv, hostname, tty: request.tty }),
+      cwd: planWorkingDir(request.workdir, image.config.WorkingDir ?? undefined),
       user: request.user ?? image.config.User ?? '',
       groupAdd: [...request.groupAdd],
       terminal: request.tty,
       stdin: request.interactive,
     },
-    entrypoint: entrypoint.length > 0 ? entrypoint : null,
-    cmd: cmd.length > 0 ? cmd : null,
+    entrypoint: nonEmpty(entrypoint),
+    cmd: nonEmpty(cmd),
     labels: planLabels(image.config.Labels, request.labels),
     hostname,
     stopSignal,

@@ -1,7 +1,7 @@
 /**
  * The container's command line, environment and working directory from the image config and
- * the run flags, with docker's rules. Used by the CLI at create time (the result is stored in
- * ContainerConfig.process).
+ * the run flags, with docker's rules. Used at create time (containers/create-plan.ts; the result
+ * is stored in ContainerConfig.process) and by the CLI to read --env-file.
  */
 import { TsctrError } from '../../errors';
 
@@ -80,14 +80,16 @@ export function parseEnvFlag(value: string): EnvEntry {
 }
 
 /**
- * An --env-file: one NAME=VALUE per line (the value is taken literally, quotes included), NAME
- * alone to pass the caller's value through; blank lines and lines starting with # are skipped.
+ * An --env-file: one NAME=VALUE per line (the value is taken literally, quotes and spaces
+ * included), NAME alone to pass the caller's value through (trailing blanks after a lone NAME are
+ * ignored: they are invisible in an editor); blank lines and lines starting with # are skipped.
  */
 export function parseEnvFile(text: string, source: string): EnvEntry[] {
   const result: EnvEntry[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trimStart();
-    if (line === '' || line.startsWith('#')) return;
+    const trimmed = raw.trimStart();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const line = trimmed.includes('=') ? trimmed : trimmed.trimEnd();
     result.push(envEntry(line, `--env-file ${source} line ${i + 1}`));
   });
   return result;

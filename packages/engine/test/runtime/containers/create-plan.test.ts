@@ -1,4 +1,5 @@
-import { DEFAULT_PATH, parseEntrypointFlag, planCommand, planContainerConfig, planEnv, planLabels, validateCreateRequest, type CreateRequest, type ResolvedImage } from '../../../src/runtime/containers/create-plan';
+import { planContainerConfig, planLabels, validateCreateRequest, type CreateRequest, type ResolvedImage } from '../../../src/runtime/containers/create-plan';
+import { DEFAULT_PATH } from '../../../src/runtime/policy/process';
 import { parseSignal } from '../../../src/runtime/containers/signals';
 
 const image: ResolvedImage = {
@@ -15,38 +16,6 @@ const request: CreateRequest = {
   userns: { mode: 'default', mappings: { uidMap: [{ containerId: 0, hostId: 1000, size: 1 }], gidMap: [{ containerId: 0, hostId: 1000, size: 1 }] } },
 };
 
-describe('planCommand (docker Entrypoint/Cmd rules)', () => {
-  it('uses the image entrypoint and cmd by default', () => {
-    expect(planCommand({ command: [] }, image.config).args).toEqual(['/entry', 'default']);
-  });
-  it('a command replaces Cmd only', () => {
-    expect(planCommand({ command: ['x', '-y'] }, image.config).args).toEqual(['/entry', 'x', '-y']);
-  });
-  it('--entrypoint replaces the entrypoint and drops the image Cmd', () => {
-    expect(planCommand({ command: [], entrypoint: 'sh' }, image.config)).toEqual({ entrypoint: ['sh'], cmd: [], args: ['sh'] });
-  });
-  it('--entrypoint "" clears it so the command runs alone', () => {
-    expect(planCommand({ command: ['echo', 'hi'], entrypoint: '' }, image.config).args).toEqual(['echo', 'hi']);
-  });
-  it('--entrypoint as a JSON array is argv', () => {
-    expect(parseEntrypointFlag('["sh","-c"]')).toEqual(['sh', '-c']);
-    expect(() => parseEntrypointFlag('[sh')).toThrow(/not a JSON array/);
-  });
-  it('nothing to run is an error', () => {
-    expect(() => planCommand({ command: [] }, {})).toThrow(/no command or entrypoint provided/);
-  });
-});
-
-describe('planEnv', () => {
-  it('orders image < env-file < -e, copies bare keys from the host, adds HOSTNAME and TERM', () => {
-    const env = planEnv(['A=image', 'B=image'], ['B=file', 'C=file'], ['C=flag', 'HOSTVAR', 'UNSET'], { HOSTVAR: 'h' }, { tty: true, hostname: 'abc' });
-    expect(env).toEqual(['A=image', 'B=file', 'HOSTNAME=abc', 'C=flag', 'HOSTVAR=h', `PATH=${DEFAULT_PATH}`, 'TERM=xterm']);
-  });
-  it('refuses an entry without a key', () => {
-    expect(() => planEnv([], [], ['=x'], {}, { tty: false, hostname: 'h' })).toThrow(/invalid environment variable "=x"/);
-  });
-});
-
 describe('planLabels', () => {
   it('--label wins over image labels; KEY alone is an empty value', () => {
     expect(planLabels({ a: '1', b: '2' }, ['b=3', 'c'])).toEqual({ a: '1', b: '3', c: '' });
@@ -58,8 +27,10 @@ describe('validateCreateRequest', () => {
     [{ hostname: 'bad host' }, /invalid --hostname/],
     [{ stopTimeout: -1 }, /invalid --stop-timeout/],
     [{ stopSignal: 'SIGNOPE' }, /invalid --stop-signal/],
-    [{ workdir: 'relative' }, /must be an absolute path/],
+    [{ workdir: 'relative' }, /working directory "relative" is not an absolute path: use -w \/relative/],
     [{ labels: ['=v'] }, /invalid --label/],
+    [{ env: ['=x'] }, /--env: "=x" has no variable name/],
+    [{ entrypoint: '[1]' }, /--entrypoint \[1\]: a JSON entrypoint must be an array of strings/],
   ])('refuses %p', (change, message) => {
     expect(() => validateCreateRequest({ ...request, ...change })).toThrow(message);
   });
@@ -75,6 +46,24 @@ describe('planContainerConfig', () => {
       userns: { mode: 'default', uidMap: [{ containerId: 0, hostId: 1000, size: 1 }] },
     });
     expect(c.process.env).toContain('HOSTNAME=abcdef012345');
+  });
+  it('runs the image entrypoint with the command given, or the image Cmd', () => {
+    expect(planContainerConfig(identity, { ...request, command: ['x', '-y'] }, image, {})).toMatchObject({ entrypoint: ['/entry'], cmd: ['x', '-y'], process: { args: ['/entry', 'x', '-y'] } });
+  });
+  it('--entrypoint drops the image Cmd; an empty entrypoint or cmd is recorded as null', () => {
+    expect(planContainerConfig(identity, { ...request, entrypoint: 'sh' }, image, {})).toMatchObject({ entrypoint: ['sh'], cmd: null, process: { args: ['sh'] } });
+    expect(planContainerConfig(identity, { ...request, entrypoint: '', command: ['echo', 'hi'] }, image, {})).toMatchObject({ entrypoint: null, cmd: ['echo', 'hi'], process: { args: ['echo', 'hi'] } });
+  });
+  it('refuses an image and request with nothing to run', () => {
+    expect(() => planContainerConfig(identity, request, { ...image, config: {} }, {})).toThrow(/no command given/);
+  });
+  it('orders the environment image < env-file < -e, copies bare keys from the host, adds HOSTNAME and TERM', () => {
+    const c = planContainerConfig(identity, {
+      ...request, tty: true, hostname: 'abc',
+      envFromFiles: [{ key: 'B', value: 'file' }, { key: 'C', value: 'file' }, { key: 'FILEVAR' }],
+      env: ['C=flag', 'HOSTVAR', 'UNSET'],
+    }, { ...image, config: { ...image.config, Env: ['A=image', 'B=image'] } }, { HOSTVAR: 'h', FILEVAR: 'f' });
+    expect(c.process.env).toEqual([`PATH=${DEFAULT_PATH}`, 'HOSTNAME=abc', 'TERM=xterm', 'A=image', 'B=file', 'C=flag', 'FILEVAR=f', 'HOSTVAR=h']);
   });
   it('flags win over the image', () => {
     const c = planContainerConfig(identity, { ...request, hostname: 'h', user: '0:0', workdir: '/', stopSignal: 'kill', stopTimeout: 0 }, image, {});

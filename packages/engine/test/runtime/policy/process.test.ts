@@ -42,6 +42,8 @@ describe('planCommand', () => {
 
   it('refuses to run nothing', () => {
     expect(() => planCommand({ imageEntrypoint: null, imageCmd: null, args: [] })).toThrow(/no command given/);
+    expect(() => planCommand({ imageEntrypoint: undefined, imageCmd: undefined, args: [] })).toThrow(/no command given/);
+    expect(() => planCommand({ imageEntrypoint: null, imageCmd: [''], args: [] })).toThrow(/no command given/);
     expect(() => planCommand({ ...image, entrypoint: '', args: [] })).toThrow(/no command given/);
   });
 });
@@ -57,6 +59,15 @@ describe('env files and -e', () => {
       { key: 'PASSED' },
       { key: 'E', value: 'x=y' },
       { key: 'F', value: ' spaced ' },
+    ]);
+  });
+
+  it('ignores blanks after a lone name, and takes a value up to the end of the line', () => {
+    expect(parseEnvFile('# c\n\nA=1\n  B=two words\nHOSTVAR  \nMISSING\t\n', 'f')).toEqual([
+      { key: 'A', value: '1' },
+      { key: 'B', value: 'two words' },
+      { key: 'HOSTVAR' },
+      { key: 'MISSING' },
     ]);
   });
 
