@@ -27,13 +27,12 @@ export async function openImageIndex(paths: StorePaths): Promise<ImageIndexPort>
     list: () => listImages(paths),
     locked: (fn) => withStoreLock(paths, fn),
     readConfig: async (image) => {
-      const digest = 'configDigest' in image && typeof image.configDigest === 'string' ? image.configDigest : `sha256:${image.id}`;
-      const config = await readBlobJson(paths, digest);
+      const config = await readBlobJson(paths, image.configDigest ?? `sha256:${image.id}`);
       if (!isImageConfig(config)) throw new TsctrError(`the config of image ${image.id.slice(0, 12)} in the store is damaged: remove the image and pull it again`);
       return config as ImageConfig;
     },
     layersSize: async (image) => {
-      if ('size' in image && typeof image.size === 'number') return image.size;
+      if (image.size !== undefined) return image.size;
       let total = 0;
       for (const chain of image.layers) total += (await readLayerRecord(paths, chain))?.size ?? 0;
       return total;

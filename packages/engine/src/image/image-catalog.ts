@@ -36,6 +36,10 @@ export interface StoredImage {
   readonly digest: string;
   readonly manifestDigest: string;
   readonly layers: readonly string[];
+  /** Absent in records of old stores: `sha256:<id>`. */
+  readonly configDigest?: string;
+  /** Absent in records of old stores: summed from the layer records. */
+  readonly size?: number;
   readonly pulledAt?: string;
 }
 

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsctrError } from '../errors';
-import { matchImage, requireImage, type ImageMatch } from '../image/image-match';
+import { matchImage, type ImageMatch } from '../image/image-match';
 import type { StorePaths } from './paths';
 import { containersDir, imagesIndexPath } from './layout';
 import { readJsonFile, writeJsonFileAtomic } from './atomic';
@@ -94,11 +94,6 @@ export async function updateImages<T>(paths: StorePaths, change: (images: ImageR
 /** Finds the image a user's word names (see image/image-match); undefined if none. */
 export async function findImage(paths: StorePaths, query: string): Promise<ImageMatch<ImageRecord> | undefined> {
   return matchImage(await listImages(paths), query);
-}
-
-/** Like findImage, but a TsctrError (exit 125) when nothing matches. */
-export async function requireImageRecord(paths: StorePaths, query: string): Promise<ImageMatch<ImageRecord>> {
-  return requireImage(await listImages(paths), query);
 }
 
 /** Pure: `host/repo` of a stored name (`host/repo:tag` or `host/repo@sha256:...`). */
@@ -296,6 +291,3 @@ export async function garbageCollect(paths: StorePaths, opts: GarbageCollectOpti
     return doomed;
   });
 }
-
-/** Alias matching the brief: layers referenced by no image and no container are removed. */
-export const garbageCollectLayers = garbageCollect;
