@@ -34,4 +34,5 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'logout', load: () => require('./commands/logout') },
   { name: 'image', load: () => require('./commands/image') },
   { name: 'info', load: () => require('./commands/info') },
+  { name: 'volume', load: () => require('./commands/volume') },
 ];

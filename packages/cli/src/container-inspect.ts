@@ -2,6 +2,7 @@
 import type { ContainerRecord } from '@tsctr/engine/runtime/containers/records';
 import { containerDir, containerLogPath, containerMergedDir, containerUpperDir, containerWorkDir } from '@tsctr/engine/runtime/containers/layout';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
+import { inspectMounts } from './output/mount-views';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -35,7 +36,7 @@ export function inspectContainer(paths: StorePaths, r: ContainerRecord): Record<
     Driver: config.storageDriver,
     LogPath: containerLogPath(paths, config.id),
     StaticDir: containerDir(paths, config.id),
-    Mounts: [],
+    Mounts: inspectMounts(paths, config.mounts ?? []),
     GraphDriver: {
       Name: config.storageDriver,
       Data: {

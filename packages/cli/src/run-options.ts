@@ -15,6 +15,7 @@ import { capabilityMask } from '@tsctr/engine/runtime/policy/capabilities';
 import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profile';
 import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
 import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
+import { planUserMounts } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
 import { readEnvFile } from './env-file';
 import type { GlobalOptions } from './global-options';
 
@@ -52,6 +53,10 @@ export interface RunCreateArgs {
   'detach-keys'?: string;
   'sig-proxy'?: boolean;
   'storage-driver'?: string;
+  volume?: string | string[];
+  mount?: string | string[];
+  tmpfs?: string | string[];
+  'read-only-tmpfs'?: boolean;
 }
 
 /** yargs gives a string for one use of a flag and an array for several. */
@@ -130,6 +135,10 @@ function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
     .option('hostname', { alias: 'h', type: 'string', requiresArg: true, describe: 'Container hostname (default: the short id)' })
     .option('init', { type: 'boolean', default: true, describe: 'Run a tiny init as PID 1 that forwards signals and reaps zombies (--init=false: the payload is PID 1)' })
     .option('read-only', { type: 'boolean', describe: 'Mount the root filesystem read-only' })
+    .option('read-only-tmpfs', { type: 'boolean', default: true, describe: 'With --read-only: writable tmpfs on /tmp, /var/tmp and /run' })
+    .option('volume', { alias: 'v', ...repeatable('Bind mount or volume: [HOST-PATH|NAME:]CONTAINER-PATH[:ro,rw,z,Z,U,O,nocopy,noexec,...]') })
+    .option('mount', repeatable('type=bind|volume|tmpfs,source=...,destination=...[,readonly,...] (docker syntax)'))
+    .option('tmpfs', repeatable('Mount a tmpfs: CONTAINER-PATH[:size=64m,mode=1777,...]'))
     .option('stop-signal', { type: 'string', requiresArg: true, describe: 'Signal that stops the container (default: the image\'s, else SIGTERM)' })
     .option('stop-timeout', { type: 'string', requiresArg: true, describe: 'Seconds to wait after the stop signal before SIGKILL (default 10)' })
     .option('label', { alias: 'l', ...repeatable('Set a label (KEY=VALUE)') })
@@ -250,6 +259,7 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
     tty: argv.tty === true,
     interactive: argv.interactive === true,
     autoRemove: argv.rm === true,
+    mounts: planUserMounts({ volumes: list(argv.volume), mounts: list(argv.mount), tmpfs: list(argv.tmpfs), readOnly: argv['read-only'] === true, readOnlyTmpfs: argv['read-only-tmpfs'] !== false }),
     storageDriver: resolveStorageDriver(argv['storage-driver']) satisfies StorageDriver,
     network: parseNetwork(argv.network ?? argv.net),
     security: {

@@ -6,6 +6,7 @@
  */
 import { TsctrError } from '../../errors';
 import type { IdMappings } from '../idmap';
+import type { MountSpec } from '../mounts/mount-spec';
 import type {
   ContainerConfig, ContainerSecuritySpec, ContainerUserNamespace, StorageDriver,
 } from '../container-types';
@@ -60,6 +61,8 @@ export interface CreateRequest {
   readonly network: string;
   readonly security: ContainerSecuritySpec;
   readonly userns: { readonly mode: ContainerUserNamespace['mode']; readonly mappings: IdMappings };
+  /** Planned by runtime/mounts/plan-user-mounts.ts (anonymous volumes already named). */
+  readonly mounts?: readonly MountSpec[];
 }
 
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -131,5 +134,6 @@ export function planContainerConfig(identity: ContainerIdentity, request: Create
     userns: { mode: request.userns.mode, uidMap: request.userns.mappings.uidMap, gidMap: request.userns.mappings.gidMap },
     storageDriver: request.storageDriver,
     network: { mode: request.network, options: [] },
+    mounts: [...(request.mounts ?? [])],
   };
 }

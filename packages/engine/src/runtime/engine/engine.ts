@@ -16,6 +16,9 @@ import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, 
 import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimFd } from '../shim-binary';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
+import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
+import { splitAroundUserMounts } from './user-mount-order';
+import { removeAnonymousVolumes } from '../volumes/volume-store';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files';
@@ -74,7 +77,10 @@ export class Engine implements ControlHandler {
   async run(): Promise<void> {
     mount(null, '/', null, MS_REC | MS_PRIVATE, null);
     this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
-    applyMountPlan(this.merged, planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
+    const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()), this.config.mounts ?? []);
+    applyMountPlan(this.merged, plan.beforeUser);
+    await applyUserMounts(this.merged, this.paths, this.config);
+    applyMountPlan(this.merged, plan.afterUser);
     if (this.config.security.readOnly) remountReadOnly(this.merged);
     sethostname(this.config.hostname);
     setLinkUp('lo');
@@ -206,6 +212,7 @@ export class Engine implements ControlHandler {
       await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
+      if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       if (this.config.autoRemove && this.startPromise) await this.removeContainer();
       process.exit(0);
     })();
@@ -217,6 +224,7 @@ export class Engine implements ControlHandler {
       await fs.promises.rm(containerDir(this.paths, this.config.id), { recursive: true, force: true });
       await fs.promises.rm(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
     });
+    await removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
   }
 
   /** SIGTERM/SIGINT to the engine: stop the container first (nothing started: just clean up). */
