@@ -32,26 +32,21 @@ static void parse(int argc, char **argv, struct exec_opts *o)
 	memset(o, 0, sizeof *o);
 	o->pid = -1;
 	policy_init(&o->policy, argc);
-	for (i = 0; i < argc; i++) {
+	for (i = 0; next_flag(argc, argv, &i); i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--pid")) {
+		if (!strcmp(a, "--pid")) {
 			o->pid = parse_ll(a, flag_value(argc, argv, &i));
 			if (o->pid <= 0)
 				die(125, "--pid: not a process id");
 		} else if (!strcmp(a, "--error-fd")) {
 			err_fd = parse_fd(a, flag_value(argc, argv, &i));
 		} else if (!policy_parse_flag(&o->policy, argc, argv, &i)) {
-			die(125, "unknown flag \"%s\"", a);
+			unknown_flag(a);
 		}
 	}
 	if (o->pid < 0 || err_fd < 0)
 		die(125, "--pid and --error-fd are required");
-	if (i >= argc)
-		die(125, "missing \"-- ARGV...\"");
-	o->argv = &argv[i];
+	o->argv = command_after_flags(argc, argv, i);
 }
 
 static int open_ns(long long pid, const char *name)

@@ -43,12 +43,9 @@ static void parse(int argc, char **argv, struct init_opts *o)
 	if (!o->masks || !o->readonly)
 		die_errno(125, "calloc");
 	policy_init(&o->policy, argc);
-	for (i = 0; i < argc; i++) {
+	for (i = 0; next_flag(argc, argv, &i); i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--rootfs")) {
+		if (!strcmp(a, "--rootfs")) {
 			o->rootfs = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--status-fd")) {
 			o->status_fd = parse_fd(a, flag_value(argc, argv, &i));
@@ -61,14 +58,12 @@ static void parse(int argc, char **argv, struct init_opts *o)
 		} else if (!strcmp(a, "--readonly")) {
 			o->readonly[o->n_readonly++] = flag_value(argc, argv, &i);
 		} else if (!policy_parse_flag(&o->policy, argc, argv, &i)) {
-			die(125, "unknown flag \"%s\"", a);
+			unknown_flag(a);
 		}
 	}
 	if (!o->rootfs || o->status_fd < 0 || err_fd < 0)
 		die(125, "--rootfs, --status-fd and --error-fd are required");
-	if (i >= argc)
-		die(125, "missing \"-- ARGV...\"");
-	o->argv = &argv[i];
+	o->argv = command_after_flags(argc, argv, i);
 }
 
 /* Locked flags (nosuid, nodev, noexec, atime) must be repeated on a remount inside a user namespace. */

@@ -82,12 +82,9 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 
 	memset(o, 0, sizeof *o);
 	o->sync_fd = -1;
-	for (i = 0; i < argc; i++) {
+	for (i = 0; next_flag(argc, argv, &i); i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--sync-fd")) {
+		if (!strcmp(a, "--sync-fd")) {
 			o->sync_fd = parse_fd(a, flag_value(argc, argv, &i));
 		} else if (!strcmp(a, "--unshare")) {
 			o->unshare_flags = parse_namespaces(flag_value(argc, argv, &i));
@@ -100,16 +97,14 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 		} else if (!strcmp(a, "--pdeathsig")) {
 			o->pdeathsig = parse_signal(a, flag_value(argc, argv, &i));
 		} else {
-			die(125, "unknown flag \"%s\"", a);
+			unknown_flag(a);
 		}
 	}
 	if (o->sync_fd < 0)
 		die(125, "--sync-fd is required");
 	if (o->join_netns && (o->unshare_flags & CLONE_NEWNET))
 		die(125, "--join-netns and --unshare net exclude each other");
-	if (i >= argc)
-		die(125, "missing \"-- PROG ARG...\"");
-	o->argv = &argv[i];
+	o->argv = command_after_flags(argc, argv, i);
 }
 
 static int open_ns(const char *path)

@@ -46,26 +46,23 @@ static int reap(pid_t pid)
 int tie_main(int argc, char **argv)
 {
 	int exit_fd = -1, sig = SIGTERM, i;
+	char **command;
 	pid_t parent = getpid(), child;
 	int pidfd;
 
-	for (i = 0; i < argc; i++) {
+	for (i = 0; next_flag(argc, argv, &i); i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		} else if (!strcmp(a, "--exit-fd")) {
+		if (!strcmp(a, "--exit-fd")) {
 			exit_fd = parse_fd(a, flag_value(argc, argv, &i));
 		} else if (!strcmp(a, "--signal")) {
 			sig = parse_signal(a, flag_value(argc, argv, &i));
 		} else {
-			die(125, "unknown flag \"%s\"", a);
+			unknown_flag(a);
 		}
 	}
 	if (exit_fd < 0)
 		die(125, "--exit-fd is required");
-	if (i >= argc)
-		die(125, "missing \"-- PROG ARG...\"");
+	command = command_after_flags(argc, argv, i);
 	set_cloexec(exit_fd, 1);
 
 	child = fork();
@@ -76,8 +73,8 @@ int tie_main(int argc, char **argv)
 			die_errno(125, "prctl(PR_SET_PDEATHSIG)");
 		if (getppid() != parent)
 			_exit(125);
-		exec_search(&argv[i], environ, getenv("PATH"));
-		die_errno(errno == ENOENT ? 127 : 126, "exec %s", argv[i]);
+		exec_search(command, environ, getenv("PATH"));
+		die_errno(errno == ENOENT ? 127 : 126, "exec %s", command[0]);
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	if (pidfd < 0)

@@ -104,6 +104,29 @@ const char *flag_value(int argc, char **argv, int *i)
 	return argv[*i];
 }
 
+int next_flag(int argc, char **argv, int *i)
+{
+	if (*i >= argc)
+		return 0;
+	if (!strcmp(argv[*i], "--")) {
+		*i += 1;
+		return 0;
+	}
+	return 1;
+}
+
+void unknown_flag(const char *flag)
+{
+	die(125, "unknown flag \"%s\"", flag);
+}
+
+char **command_after_flags(int argc, char **argv, int i)
+{
+	if (i >= argc)
+		die(125, "missing \"-- COMMAND...\"");
+	return &argv[i];
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

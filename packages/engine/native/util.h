@@ -28,6 +28,18 @@ int parse_signal(const char *flag, const char *s);
 /* Returns the value of "--flag VALUE" at argv[*i] and advances *i, or dies when it is missing. */
 const char *flag_value(int argc, char **argv, int *i);
 
+/*
+ * The argv of every mode is "FLAG... -- COMMAND...", walked as
+ *	for (i = 0; next_flag(argc, argv, &i); i++)
+ *		if (!strcmp(argv[i], "--x")) ... else unknown_flag(argv[i]);
+ *	command = command_after_flags(argc, argv, i);
+ * next_flag is false at "--" (then *i is the first word after it) and at the end of argv.
+ */
+int next_flag(int argc, char **argv, int *i);
+__attribute__((noreturn)) void unknown_flag(const char *flag);
+/* &argv[i], or dies when the command after "--" is missing. */
+char **command_after_flags(int argc, char **argv, int i);
+
 /* Writes all of buf, retrying on EINTR and short writes. Returns 0 or -1 with errno set. */
 int write_all(int fd, const void *buf, size_t len);
 
