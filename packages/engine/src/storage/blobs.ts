@@ -14,6 +14,7 @@ import { sha256Digest, sha256Hex } from './digest';
 import { newTempName } from './tempnames';
 import { errnoCode } from '../errors';
 import { fsyncDirectory } from './atomic';
+import { readdirIfExists } from './readdir-if-exists';
 
 export function blobPath(paths: StorePaths, digest: string): string {
   return path.join(blobsDir(paths), sha256Hex(digest));
@@ -117,11 +118,6 @@ export async function removeBlobs(paths: StorePaths, digests: Iterable<string>):
 
 /** Digests of every blob in the store. */
 export async function listBlobs(paths: StorePaths): Promise<string[]> {
-  try {
-    const names = await fs.promises.readdir(blobsDir(paths));
-    return names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => `sha256:${n}`);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await readdirIfExists(blobsDir(paths));
+  return names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => `sha256:${n}`);
 }

@@ -7,7 +7,6 @@
  * Size: the sum of the layers' uncompressed tar sizes, what podman's `images` shows.
  * Lookup: image/image-match (full name, short name by repository suffix, unique id prefix).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsctrError } from '../errors';
 import { matchImage, type ImageMatch } from '../image/image-match';
@@ -15,7 +14,7 @@ import type { StorePaths } from './paths';
 import { containersDir, imagesIndexPath } from './layout';
 import { readJsonFile, writeJsonFileAtomic } from './atomic';
 import { withStoreLock } from './lock';
-import { errnoCode } from '../errors';
+import { readdirIfExists } from './readdir-if-exists';
 import { isSha256Digest, isSha256Hex } from './digest';
 import { listBlobs, removeBlobs } from './blobs';
 import { listLayers, readLayerRecord, removeLayers } from './layers';
@@ -192,13 +191,7 @@ export interface ContainerImageUse {
 
 /** What each container record (R/containers/<id>/config.json) uses; unreadable records are skipped. */
 export async function containerImageUses(paths: StorePaths): Promise<ContainerImageUse[]> {
-  let ids: string[];
-  try {
-    ids = await fs.promises.readdir(containersDir(paths));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
-  }
+  const ids = await readdirIfExists(containersDir(paths));
   const uses: ContainerImageUse[] = [];
   for (const id of ids) {
     let config: unknown;

@@ -17,6 +17,7 @@ import { sha256Hex } from './digest';
 import { blobPath } from './blobs';
 import { errnoCode } from '../errors';
 import { fsyncDirectory, readJsonFile } from './atomic';
+import { direntsIfExists, readdirIfExists } from './readdir-if-exists';
 import { isStaleTempName, newTempName } from './tempnames';
 import { userNamespaceRunner, type NamespaceRunner } from './extract-runner';
 
@@ -111,13 +112,7 @@ export async function hasLayer(paths: StorePaths, chainId: string): Promise<bool
 
 /** Chain ids of every published layer. */
 export async function listLayers(paths: StorePaths): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await fs.promises.readdir(layersDir(paths));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await readdirIfExists(layersDir(paths));
   return names.filter((n) => /^[0-9a-f]{64}$/.test(n)).map((n) => `sha256:${n}`);
 }
 
@@ -286,13 +281,7 @@ export async function removeLayers(paths: StorePaths, chainIds: readonly string[
  */
 export async function cleanStaleTemp(paths: StorePaths, opts: { runner?: NamespaceRunner; isStale?: (name: string) => boolean } = {}): Promise<string[]> {
   const dir = tmpDir(paths);
-  let entries: fs.Dirent[];
-  try {
-    entries = await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await direntsIfExists(dir);
   const isStale = opts.isStale ?? ((name: string) => isStaleTempName(name));
   const stale = entries.filter((e) => isStale(e.name));
   const dirs: string[] = [];

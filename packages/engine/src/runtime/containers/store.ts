@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
-import { errnoCode } from '../../errors';
 import { withStoreLock } from '../../storage/lock';
 import { containersDir } from '../../storage/layout';
+import { readdirIfExists } from '../../storage/readdir-if-exists';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig, ContainerState } from '../container-types';
 import { newContainerId, isFullContainerId } from './ids';
@@ -40,12 +40,7 @@ export function noSuchContainerError(ref: string): TsctrError {
 
 /** Ids of every directory under R/containers (complete or not). */
 async function containerIds(p: StorePaths): Promise<string[]> {
-  try {
-    return (await fs.promises.readdir(containersDir(p))).filter(isFullContainerId);
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
-  }
+  return (await readdirIfExists(containersDir(p))).filter(isFullContainerId);
 }
 
 /** Every complete record with its effective (liveness-checked) state, newest first. */
