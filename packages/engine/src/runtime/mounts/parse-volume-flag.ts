@@ -6,10 +6,12 @@ import { TsctrError } from '../../errors';
 import { applyFlagWord, checkConflicts, checkDestination, checkHostPath, checkPropagation, checkVolumeName } from './mount-options';
 import { baseMount, type MountSpec } from './mount-spec';
 
-const SUPPORTED = 'ro, rw, z, Z, U, O, exec, noexec, suid, nosuid, dev, nodev, bind, rbind, nocopy, copy, private, rprivate, slave, rslave';
+const OPTION_WORDS = ['ro', 'rw', 'z', 'Z', 'U', 'O', 'exec', 'noexec', 'suid', 'nosuid', 'dev', 'nodev', 'bind', 'rbind', 'nocopy', 'copy', 'private', 'rprivate', 'slave', 'rslave'];
+const SUPPORTED = OPTION_WORDS.join(', ');
 
+/** `-v /path:ro` is an anonymous volume with options, `-v /host:ctr` a bind with a bad destination. */
 function looksLikeOptions(text: string): boolean {
-  return !text.startsWith('/') && text.split(',').every((w) => /^[a-zA-Z]+$/.test(w));
+  return text.split(',').every((w) => OPTION_WORDS.includes(w) || w === 'shared' || w === 'rshared');
 }
 
 export function parseVolumeFlag(value: string): MountSpec {
