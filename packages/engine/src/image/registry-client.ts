@@ -211,14 +211,11 @@ export class RegistryClient {
       try {
         bytes = await readLimited(sent.response, Math.min(maxBytes, descriptor.size), sent.deadline);
       } catch (err) {
-        if (err instanceof SizeExceededError) throw this.verificationError(repository, descriptor, `more than the expected ${descriptor.size} bytes`);
-        throw err;
+        throw this.blobReadError(err, repository, descriptor);
       } finally {
         sent.deadline.clear();
       }
-      if (bytes.length !== descriptor.size) throw this.verificationError(repository, descriptor, `${bytes.length} bytes instead of ${descriptor.size}`);
-      const got = digestOf(bytes, algorithm);
-      if (got !== descriptor.digest) throw this.verificationError(repository, descriptor, `got ${got}`);
+      this.verifyBlob(repository, descriptor, bytes.length, digestOf(bytes, algorithm));
       return bytes;
     });
   }
@@ -243,13 +240,11 @@ export class RegistryClient {
           if (sent.response.body) await pipeline(webToNode(sent.response.body), check, file);
           else await pipeline(Readable.from([]), check, file);
         } catch (err) {
-          if (err instanceof SizeExceededError) throw this.verificationError(repository, descriptor, `more than the expected ${descriptor.size} bytes`);
-          throw err;
+          throw this.blobReadError(err, repository, descriptor);
         } finally {
           sent.deadline.clear();
         }
-        if (check.bytes !== descriptor.size) throw this.verificationError(repository, descriptor, `${check.bytes} bytes instead of ${descriptor.size}`);
-        if (check.digest !== descriptor.digest) throw this.verificationError(repository, descriptor, `got ${check.digest}`);
+        this.verifyBlob(repository, descriptor, check.bytes, check.digest);
       });
     } catch (err) {
       await fs.promises.rm(destFile, { force: true });
@@ -265,6 +260,17 @@ export class RegistryClient {
       repository,
       code: 'DIGEST_INVALID',
     });
+  }
+
+  /** A failure while reading a blob's body: more bytes than the descriptor's size is a verification failure. */
+  private blobReadError(err: unknown, repository: string, descriptor: Descriptor): unknown {
+    return err instanceof SizeExceededError ? this.verificationError(repository, descriptor, `more than the expected ${descriptor.size} bytes`) : err;
+  }
+
+  /** A received blob must have the descriptor's size and digest. */
+  private verifyBlob(repository: string, descriptor: Descriptor, bytes: number, digest: string): void {
+    if (bytes !== descriptor.size) throw this.verificationError(repository, descriptor, `${bytes} bytes instead of ${descriptor.size}`);
+    if (digest !== descriptor.digest) throw this.verificationError(repository, descriptor, `got ${digest}`);
   }
 
   private blobAlgorithm(descriptor: Descriptor, repository: string): string {
