@@ -74,21 +74,24 @@ function checkIndexShape(value: unknown, field: string): Json {
   return obj;
 }
 
-export function checkImageManifest(value: unknown, field = 'manifest'): ImageManifest {
-  const obj = checkManifestShape(value, field);
-  checkMediaTypeIs(obj, field, MediaTypes.ociImageManifest, false);
+/** The optional fields an OCI image manifest and an OCI image index have in common. */
+function checkOciOptionalFields(obj: Json, field: string): void {
   checkOptional(obj, 'artifactType', field, checkString);
   checkOptional(obj, 'subject', field, checkDescriptor);
   checkOptional(obj, 'annotations', field, checkStringMap);
+}
+
+export function checkImageManifest(value: unknown, field = 'manifest'): ImageManifest {
+  const obj = checkManifestShape(value, field);
+  checkMediaTypeIs(obj, field, MediaTypes.ociImageManifest, false);
+  checkOciOptionalFields(obj, field);
   return obj as unknown as ImageManifest;
 }
 
 export function checkImageIndex(value: unknown, field = 'index'): ImageIndex {
   const obj = checkIndexShape(value, field);
   checkMediaTypeIs(obj, field, MediaTypes.ociImageIndex, false);
-  checkOptional(obj, 'artifactType', field, checkString);
-  checkOptional(obj, 'subject', field, checkDescriptor);
-  checkOptional(obj, 'annotations', field, checkStringMap);
+  checkOciOptionalFields(obj, field);
   return obj as unknown as ImageIndex;
 }
 
