@@ -35,4 +35,6 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'image', load: () => require('./commands/image') },
   { name: 'info', load: () => require('./commands/info') },
   { name: 'volume', load: () => require('./commands/volume') },
+  { name: 'exec', load: () => require('./commands/exec') },
+  { name: 'attach', load: () => require('./commands/attach') },
 ];

@@ -28,7 +28,40 @@ export type ControlRequest =
   | { readonly op: 'start' }
   | { readonly op: 'kill'; readonly signal: string }
   | { readonly op: 'stop'; readonly timeout: number }
-  | { readonly op: 'state' };
+  | { readonly op: 'state' }
+  | ({ readonly op: 'exec' } & ExecSpec)
+  | { readonly op: 'copy-out'; readonly path: string }
+  | ({ readonly op: 'copy-in' } & CopyInSpec);
+
+/** `exec`: a new process in the running container, streamed to the requesting client only. */
+export interface ExecSpec {
+  readonly argv: readonly string[];
+  /** KEY=VALUE entries over the container's environment (later wins). */
+  readonly env?: readonly string[];
+  /** user[:group]; default the container's user. */
+  readonly user?: string;
+  /** Absolute working directory; default the container's. */
+  readonly workdir?: string;
+  readonly privileged?: boolean;
+  /** A pty of the container's devpts as the process's controlling terminal. */
+  readonly tty?: boolean;
+  /** The client's Stdin/StdinEof frames go to the process (else stdin is /dev/null). */
+  readonly stdin?: boolean;
+  /** Reply once the process runs; no output, no Exit frame. */
+  readonly detach?: boolean;
+}
+
+/** `copy-in`: a tar stream (Stdin frames, then StdinEof) unpacked at `path` in the container. */
+export interface CopyInSpec {
+  /** Destination as typed (a trailing "/" means "must be a directory"). */
+  readonly path: string;
+  /** The source was `DIR/.`: its contents go into the destination directory. */
+  readonly contentsOnly?: boolean;
+  /** Keep the archive's uid/gid (-a); otherwise everything belongs to the container's root. */
+  readonly keepOwners?: boolean;
+  /** The stream is a user's archive (`cp - CTR:DIR`): entries go into the existing directory as named. */
+  readonly fromArchive?: boolean;
+}
 
 export interface ControlReply {
   readonly ok: boolean;

@@ -8,7 +8,7 @@ import type * as net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
 import type { StorePaths } from '../../storage/paths';
-import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ExitReport } from '../control-protocol';
+import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
 import { connectToEngine, requestEngine } from './control-client';
 import { DetachKeyMatcher } from './detach-keys';
 
@@ -24,6 +24,8 @@ export interface AttachOptions {
   readonly input?: Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
   readonly output?: Writable & { isTTY?: boolean; columns?: number; rows?: number };
   readonly errorOutput?: Writable;
+  /** The request that opens the session (default `attach`; `exec` streams a new process the same way). */
+  readonly request?: ControlRequest;
 }
 
 export type AttachResult =
@@ -74,7 +76,7 @@ export async function attachToContainer(p: StorePaths, id: string, opts: AttachO
       });
       socket.once('error', (err) => finish(err));
       socket.once('close', () => finish(new TsctrError(`lost the connection to the engine of container ${id}${replied ? '' : ' before it accepted the attach'}; see its engine.log`)));
-      socket.write(encodeFrame(Frame.Request, { op: 'attach', stdin: opts.stdin }));
+      socket.write(encodeFrame(Frame.Request, opts.request ?? { op: 'attach', stdin: opts.stdin }));
 
       const startRelaying = (): void => {
         if (opts.tty) cleanups.push(setUpTerminal(socket, input, output));

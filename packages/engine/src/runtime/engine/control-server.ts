@@ -21,7 +21,8 @@ export interface ControlHandler {
   request(client: ControlClient, request: ControlRequest): Promise<ControlReply>;
   stdin(client: ControlClient, data: Buffer): void;
   stdinEof(client: ControlClient): void;
-  resize(rows: number, cols: number): void;
+  /** `client` is the sender: an exec session's client resizes its own terminal. */
+  resize(rows: number, cols: number, client: ControlClient): void;
   disconnected(client: ControlClient): void;
 }
 
@@ -113,7 +114,7 @@ export class ControlServer {
       case Frame.Resize: {
         try {
           const { rows, cols } = parseJsonPayload<{ rows: number; cols: number }>({ type, payload });
-          if (Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0) this.handler.resize(rows, cols);
+          if (Number.isInteger(rows) && Number.isInteger(cols) && rows > 0 && cols > 0) this.handler.resize(rows, cols, client);
         } catch {
           // a malformed resize is ignored: it cannot hurt the container
         }

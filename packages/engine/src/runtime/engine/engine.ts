@@ -21,6 +21,9 @@ import { splitAroundUserMounts } from './user-mount-order';
 import { removeAnonymousVolumes } from '../volumes/volume-store';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
+import { ClientSessions } from './client-sessions';
+import { serveCopyIn, serveCopyOut } from './copy-session';
+import { ExecService } from './exec-session';
 import { hostnameFile, hostsFile, resolvConfFile } from './etc-files';
 import { planContainerInit } from './init-plan';
 import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
@@ -51,6 +54,9 @@ export class Engine implements ControlHandler {
   private outputsDone: Promise<unknown> = Promise.resolve();
   private logFd: number | undefined;
   private readonly logClock = new LogClock();
+  /** Exec and copy sessions: their clients' stdin and resizes go to them, not to the payload. */
+  private readonly sessions = new ClientSessions();
+  private readonly execs = new ExecService(() => ({ config: this.config, rootfs: this.merged, pid: this.exitReport ? undefined : this.pid }), this.sessions);
 
   private constructor(
     private readonly args: EngineArgs,
@@ -209,6 +215,7 @@ export class Engine implements ControlHandler {
         });
       }
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
+      await this.execs.settle(OUTPUT_DRAIN_MS);
       await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
@@ -275,6 +282,12 @@ export class Engine implements ControlHandler {
         return this.stop(typeof request.timeout === 'number' ? request.timeout : this.config.stopTimeout);
       case 'state':
         return { ok: true, state: this.state.current };
+      case 'exec':
+        return this.execs.open(client, request);
+      case 'copy-out':
+        return serveCopyOut(client, this.merged, request.path, this.config.name);
+      case 'copy-in':
+        return serveCopyIn(client, this.sessions, this.merged, request);
       default:
         return { ok: false, error: `unknown request "${(request as { op?: string }).op}"` };
     }
@@ -300,15 +313,21 @@ export class Engine implements ControlHandler {
     }
   }
 
-  stdin(_client: ControlClient, data: Buffer): void {
-    this.stdio?.writeStdin(data);
+  stdin(client: ControlClient, data: Buffer): void {
+    const session = this.sessions.of(client);
+    if (session) session.stdin(data);
+    else this.stdio?.writeStdin(data);
   }
 
-  stdinEof(): void {
-    this.stdio?.endStdin();
+  stdinEof(client: ControlClient): void {
+    const session = this.sessions.of(client);
+    if (session) session.stdinEof();
+    else this.stdio?.endStdin();
   }
 
-  resize(rows: number, cols: number): void {
+  resize(rows: number, cols: number, client: ControlClient): void {
+    const session = this.sessions.of(client);
+    if (session) return session.resize(rows, cols);
     try {
       this.stdio?.resize(rows, cols);
     } catch {
@@ -316,7 +335,8 @@ export class Engine implements ControlHandler {
     }
   }
 
-  disconnected(): void {
-    // nothing to do: output simply stops going to that client
+  disconnected(client: ControlClient): void {
+    // an attached client: output simply stops going to it; a session learns its client is gone
+    this.sessions.disconnected(client);
   }
 }

@@ -20,7 +20,7 @@ export function parseBoundingSet(status: string): bigint | undefined {
   return m ? BigInt(`0x${m[1]}`) : undefined;
 }
 
-function hostFacts(): HostFacts {
+export function hostFacts(): HostFacts {
   let availableCapabilities: bigint | undefined;
   try {
     availableCapabilities = parseBoundingSet(fs.readFileSync('/proc/self/status', 'utf8'));
