@@ -1,0 +1,108 @@
+/**
+ * Starting a container with its network (docs/architecture.md, "Networking"): the engine is
+ * launched in its namespaces (new, the host's, or another container's), then, for slirp4netns and
+ * pasta, the helper is started in the host's network namespace against the engine's and the ports
+ * are published, and only then does the payload start. Nothing is left behind on a failure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TsctrError } from '../errors';
+import type { StorePaths } from '../storage/paths';
+import { pipe2 } from '../sys/fd';
+import type { ContainerConfig } from '../runtime/container-types';
+import { requestEngine } from '../runtime/containers/control-client';
+import { containerRunDir } from '../runtime/containers/layout';
+import { launchEngine, type EngineNetworkLaunch, type EngineReadyEvent } from '../runtime/containers/launch-engine';
+import { engineAlive } from '../runtime/containers/liveness';
+import { readContainerRecord, readContainerState } from '../runtime/containers/records';
+import { sealedShimFd } from '../runtime/shim-binary';
+import { checkHostPortsFree } from './host-ports';
+import { HELPER_EXIT_FD, HELPER_READY_FD, killQuietly, startHelper, type HelperSpawn } from './helper-process';
+import { containerNetworkTarget, networkKind, parseSlirpOptions } from './network-mode';
+import { pastaArgv } from './pasta';
+import { addHostForwards, SLIRP_API_SOCKET, slirpArgv } from './slirp4netns';
+
+/** The helper's stdout/stderr, next to the control socket. */
+export const helperLogPath = (p: StorePaths, id: string): string => path.join(containerRunDir(p, id), 'network.log');
+
+const sameMap = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** `container:ID`: the other container's engine namespaces, which it must be running to lend. */
+async function joinedNamespaces(p: StorePaths, config: ContainerConfig, targetId: string): Promise<EngineNetworkLaunch> {
+  const target = await readContainerRecord(p, targetId);
+  if (!target) throw new TsctrError(`container ${config.name} joins the network of container ${targetId}, which no longer exists: recreate it with another --network`);
+  const { state } = target;
+  if (state.enginePid === undefined || !engineAlive(state) || (state.status !== 'running' && state.status !== 'created')) {
+    throw new TsctrError(`container ${config.name} joins the network of container ${target.config.name}, which is not running: start ${target.config.name} first`);
+  }
+  if (!sameMap(target.config.userns.uidMap, config.userns.uidMap) || !sameMap(target.config.userns.gidMap, config.userns.gidMap)) {
+    throw new TsctrError(`container ${config.name} cannot join the network of ${target.config.name}: their user namespace mappings differ (--userns/--uidmap); give both the same mapping`);
+  }
+  const ns = `/proc/${state.enginePid}/ns`;
+  return { unshare: ['mnt', 'uts', 'ipc'], join: { userns: `${ns}/user`, netns: `${ns}/net` } };
+}
+
+function helperSpawn(p: StorePaths, config: ContainerConfig, enginePid: number): HelperSpawn {
+  const cwd = containerRunDir(p, config.id);
+  const logFile = helperLogPath(p, config.id);
+  const ports = config.network.ports ?? [];
+  if (networkKind(config.network) === 'pasta') {
+    const pasta = pastaArgv(enginePid, ports, `/proc/self/fd/${HELPER_READY_FD}`, config.network.options);
+    return { name: 'pasta', file: sealedShimFd(), argv0: 'tsctr-shim', args: ['tie', '--exit-fd', String(HELPER_EXIT_FD), '--', ...pasta], cwd, logFile };
+  }
+  const [file, ...args] = slirpArgv(enginePid, parseSlirpOptions(config.network.options), { exitFd: HELPER_EXIT_FD, readyFd: HELPER_READY_FD });
+  return { name: 'slirp4netns', file: file as string, args, cwd, logFile };
+}
+
+async function stopEngine(p: StorePaths, id: string, enginePid: number): Promise<void> {
+  killQuietly(enginePid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    const state = await readContainerState(p, id).catch(() => undefined);
+    if (!state || !engineAlive({ ...state, enginePid })) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  killQuietly(enginePid, 'SIGKILL');
+}
+
+/**
+ * Launches the container's engine with its network and starts the payload, or (with `attachWait`)
+ * leaves it to the first attach. Same contract as launchEngine.
+ */
+export async function launchContainer(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
+  const kind = networkKind(config.network);
+  if (kind === 'none') return launchEngine(p, config, opts);
+  if (kind === 'host') return launchEngine(p, config, { ...opts, network: { unshare: ['mnt', 'uts', 'ipc'] } });
+  if (kind === 'container') return launchEngine(p, config, { ...opts, network: await joinedNamespaces(p, config, containerNetworkTarget(config.network) as string) });
+
+  const ports = config.network.ports ?? [];
+  // Before anything runs: a port in use is the likeliest failure and deserves a clear message.
+  await checkHostPortsFree(ports);
+  const [exitRead, holdWrite] = pipe2();
+  const [aliveRead, aliveWrite] = pipe2();
+  let launched: (EngineReadyEvent & { enginePid: number }) | undefined;
+  let helperPid: number | undefined;
+  try {
+    try {
+      launched = await launchEngine(p, config, { attachWait: true, network: { unshare: ['mnt', 'net', 'uts', 'ipc'], fds: { hold: holdWrite, alive: aliveRead } } });
+    } finally {
+      // Only the engine holds these from now on.
+      fs.closeSync(holdWrite);
+      fs.closeSync(aliveRead);
+    }
+    const spec = helperSpawn(p, config, launched.enginePid);
+    fs.mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
+    helperPid = await startHelper(spec, { exitRead, aliveWrite });
+    if (kind === 'slirp4netns' && ports.length > 0) await addHostForwards(path.join(spec.cwd, SLIRP_API_SOCKET), ports, parseSlirpOptions(config.network.options));
+    if (opts.attachWait) return launched;
+    await requestEngine(p, config.id, { op: 'start' });
+    const state = await readContainerState(p, config.id);
+    return { event: 'started', pid: state?.pid ?? 0 };
+  } catch (err) {
+    if (helperPid !== undefined) killQuietly(helperPid);
+    if (launched) await stopEngine(p, config.id, launched.enginePid);
+    throw err;
+  } finally {
+    fs.closeSync(exitRead);
+    fs.closeSync(aliveWrite);
+  }
+}
