@@ -24,6 +24,8 @@ export const FIXTURES = {
   multi: `${REGISTRY}/fixtures/multi:latest`,
   /** The busybox layer plus one of its own (/etc/second-marker). */
   second: `${REGISTRY}/fixtures/second:latest`,
+  /** The busybox layer plus /data -> /etc and /up -> ../../../../../../../../tmp (mount targets that try to escape). */
+  symlinks: `${REGISTRY}/fixtures/symlinks:latest`,
   /** The busybox image on the authenticated registry. */
   privateBusybox: `${AUTH_REGISTRY}/private/busybox:latest`,
 } as const;
