@@ -6,13 +6,12 @@
 import { isImageConfig, type ImageConfig } from 'oci-spec-types';
 import { TsctrError } from '../errors';
 import { readBlobJson } from '../storage/blobs';
-import { containerImageUses, listImages, recordImage, removeImage, tagImage, untagImage } from '../storage/images';
+import { containerImageUses, listImages, recordImage, removeImage, tagImage, untagImage, type ImageRecordInput } from '../storage/images';
 import { cleanStaleTemp, readLayerRecord } from '../storage/layers';
 import { withStoreLock } from '../storage/lock';
 import type { StorePaths } from '../storage/paths';
 import { removeContainer } from '../runtime/containers/remove';
 import type { ImageIndexPort } from './image-catalog';
-import type { ImageRecordInput } from './pull-ports';
 
 /** Records a pulled image; leftovers of killed pulls in R/tmp are cleared afterwards. */
 export async function recordPulledImage(paths: StorePaths, record: ImageRecordInput): Promise<void> {
@@ -27,12 +26,12 @@ export async function openImageIndex(paths: StorePaths): Promise<ImageIndexPort>
     list: () => listImages(paths),
     locked: (fn) => withStoreLock(paths, fn),
     readConfig: async (image) => {
-      const config = await readBlobJson(paths, image.configDigest ?? `sha256:${image.id}`);
+      const config = await readBlobJson(paths, image.configDigest);
       if (!isImageConfig(config)) throw new TsctrError(`the config of image ${image.id.slice(0, 12)} in the store is damaged: remove the image and pull it again`);
       return config as ImageConfig;
     },
     layersSize: async (image) => {
-      if (image.size !== undefined) return image.size;
+      if (image.size !== undefined) return image.size; // absent in records written before sizes were kept
       let total = 0;
       for (const chain of image.layers) total += (await readLayerRecord(paths, chain))?.size ?? 0;
       return total;

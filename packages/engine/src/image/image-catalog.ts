@@ -4,6 +4,7 @@
  */
 import type { ImageConfig } from 'oci-spec-types';
 import type { StorePaths } from '../storage/paths';
+import type { ImageRecord } from '../storage/images';
 import { formatReference, parseReference, withDefaultTag, isShortName } from './reference';
 import { TsctrError } from '../errors';
 import { requireImage } from './image-match';
@@ -28,29 +29,14 @@ export interface ImageDetails {
   readonly containers: number;
 }
 
-
-/** An image as the store's index records it. */
-export interface StoredImage {
-  readonly id: string;
-  readonly names: readonly string[];
-  readonly digest: string;
-  readonly manifestDigest: string;
-  readonly layers: readonly string[];
-  /** Absent in records of old stores: `sha256:<id>`. */
-  readonly configDigest?: string;
-  /** Absent in records of old stores: summed from the layer records. */
-  readonly size?: number;
-  readonly pulledAt?: string;
-}
-
 /** The store operations the image commands use (implemented over storage/images in ./image-catalog-store). */
 export interface ImageIndexPort {
-  list(): Promise<StoredImage[]>;
+  list(): Promise<ImageRecord[]>;
   /** Runs `fn` under the store lock with a fresh listing; changes inside are atomic. */
   locked<T>(fn: () => Promise<T>): Promise<T>;
-  readConfig(image: StoredImage): Promise<ImageConfig>;
+  readConfig(image: ImageRecord): Promise<ImageConfig>;
   /** Sum of the uncompressed sizes of the layers. */
-  layersSize(image: StoredImage): Promise<number>;
+  layersSize(image: ImageRecord): Promise<number>;
   addNames(id: string, names: readonly string[]): Promise<void>;
   removeNames(id: string, names: readonly string[]): Promise<void>;
   /** Removes the image record and frees blobs and layers no other image uses. */
@@ -59,7 +45,7 @@ export interface ImageIndexPort {
   removeContainer(id: string): Promise<void>;
 }
 
-async function details(index: ImageIndexPort, image: StoredImage, containers: readonly ContainerUsingImage[]): Promise<ImageDetails> {
+async function details(index: ImageIndexPort, image: ImageRecord, containers: readonly ContainerUsingImage[]): Promise<ImageDetails> {
   return {
     id: image.id,
     names: image.names,

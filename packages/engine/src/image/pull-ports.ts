@@ -4,6 +4,10 @@
  */
 import type { Descriptor } from 'oci-spec-types';
 import type { StorePaths } from '../storage/paths';
+import type { ImageRecordInput } from '../storage/images';
+import type { FetchedManifest } from './registry-client';
+
+export type { FetchedManifest, ImageRecordInput };
 
 /** One place to try: a mirror or the registry itself, for one resolved name. */
 export interface PullSource {
@@ -18,12 +22,6 @@ export interface PullSource {
   readonly insecure: boolean;
 }
 
-export interface FetchedManifest {
-  readonly bytes: Buffer;
-  readonly mediaType: string;
-  readonly digest: string;
-}
-
 export interface RegistrySession {
   getManifest(reference: string): Promise<FetchedManifest>;
   /** Small blobs (config): the verified bytes. */
@@ -36,20 +34,6 @@ export interface LayerToEnsure {
   readonly diffId: string;
   readonly blobDigest: string;
   readonly mediaType: string;
-}
-
-export interface ImageRecordInput {
-  /** Config digest hex (the image id). */
-  readonly id: string;
-  readonly name: string;
-  /** What the name pointed at: the index digest for a multi-platform image, else the manifest's. */
-  readonly digest: string;
-  /** The single-platform manifest used. */
-  readonly manifestDigest: string;
-  readonly configDigest: string;
-  /** Layer chain ids, bottom first. */
-  readonly layers: readonly string[];
-  readonly created?: string;
 }
 
 export interface StorePort {
