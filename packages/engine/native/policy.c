@@ -160,10 +160,17 @@ int policy_parse_flag(struct policy *p, int argc, char **argv, int *i)
 	return 1;
 }
 
+/*
+ * --cgroup-fd is the cgroup's directory, or its cgroup.procs already opened for writing: the kernel
+ * checks a migration against the credentials of whoever opened cgroup.procs (Linux >= 5.16), so a
+ * container whose root is not the user can still join a cgroup only the user may write.
+ */
 void policy_join_cgroup(int dirfd)
 {
 	int fd = openat(dirfd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 
+	if (fd < 0 && errno == ENOTDIR)
+		fd = dup(dirfd);
 	if (fd < 0)
 		die_errno(125, "open cgroup.procs of --cgroup-fd");
 	if (write_all(fd, "0", 1) < 0)
