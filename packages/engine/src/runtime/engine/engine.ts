@@ -17,7 +17,7 @@ import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimFd } from '../shim-binary';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
 import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
-import { splitAroundUserMounts } from './user-mount-order';
+import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
 import { removeAnonymousVolumes } from '../volumes/volume-store';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
@@ -83,10 +83,9 @@ export class Engine implements ControlHandler {
   async run(): Promise<void> {
     mount(null, '/', null, MS_REC | MS_PRIVATE, null);
     this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
-    const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()), this.config.mounts ?? []);
+    const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
     applyMountPlan(this.merged, plan.beforeUser);
-    await applyUserMounts(this.merged, this.paths, this.config);
-    applyMountPlan(this.merged, plan.afterUser);
+    applyMountPlan(this.merged, generatedMountsToApply(plan.generated, await applyUserMounts(this.merged, this.paths, this.config)));
     if (this.config.security.readOnly) remountReadOnly(this.merged);
     sethostname(this.config.hostname);
     setLinkUp('lo');

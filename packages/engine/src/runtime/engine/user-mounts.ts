@@ -24,22 +24,26 @@ import { ensureMountPoint, readRootfsFile } from './safe-path';
 import { fdPath, openInRootfs, resolveScoped } from './scoped-path';
 import { bindRemountFlags, overlayBindData, propagationFlags, requestedBindFlags, tmpfsData, tmpfsFlags } from './user-mount-flags';
 import { copyImageContentIntoVolume } from './volume-copy-up';
+import type { AppliedMount } from './user-mount-order';
 
 /** Throwaway upper and work dirs of `:O` mounts: `R/containers/<id>/overlay-mounts/<n>/`. */
 export const overlayMountsDir = (paths: StorePaths, id: string): string => path.join(containerDir(paths, id), 'overlay-mounts');
 
-export async function applyUserMounts(rootfs: string, paths: StorePaths, config: ContainerConfig): Promise<void> {
+/** Mounts every user mount; returns them with their destinations as resolved inside the rootfs. */
+export async function applyUserMounts(rootfs: string, paths: StorePaths, config: ContainerConfig): Promise<AppliedMount[]> {
   const mounts = config.mounts ?? [];
-  if (mounts.length === 0) return;
+  const applied: AppliedMount[] = [];
+  if (mounts.length === 0) return applied;
   removeOverlayMountDirs(paths, config.id);
   for (const [index, m] of mounts.entries()) {
     try {
-      await applyOne(rootfs, paths, config, m, index);
+      applied.push({ type: m.type, destination: await applyOne(rootfs, paths, config, m, index) });
     } catch (err) {
       if (err instanceof TsctrError) throw err;
       throw new TsctrError(`cannot mount ${describe(m)} on ${m.destination}: ${(err as Error).message}`, 125, { cause: err });
     }
   }
+  return applied;
 }
 
 function describe(m: MountSpec): string {
@@ -58,12 +62,12 @@ function sourceKind(source: string, m: MountSpec): 'directory' | 'file' {
   throw new TsctrError(`bind mount source ${source} is neither a directory nor a regular file`);
 }
 
-async function applyOne(rootfs: string, paths: StorePaths, config: ContainerConfig, m: MountSpec, index: number): Promise<void> {
+async function applyOne(rootfs: string, paths: StorePaths, config: ContainerConfig, m: MountSpec, index: number): Promise<string> {
   const destination = resolveScoped(rootfs, m.destination);
   if (m.type === 'tmpfs') {
     ensureMountPoint(rootfs, destination, 'directory');
     withTarget(rootfs, destination, (target) => mount('tmpfs', target, 'tmpfs', tmpfsFlags(m), tmpfsData(m)));
-    return;
+    return destination;
   }
   const source = m.type === 'volume' ? volumeDataDir(paths, m.source) : m.source;
   const kind = sourceKind(source, m);
@@ -80,6 +84,7 @@ async function applyOne(rootfs: string, paths: StorePaths, config: ContainerConf
     if (requestedBindFlags(m) !== 0) mount(null, target, null, bindRemountFlags(m, fstatvfsFlags(fd)), null);
     mount(null, target, null, propagationFlags(m.propagation), null);
   });
+  return destination;
 }
 
 function withTarget(rootfs: string, destination: string, fn: (target: string, fd: number) => void): void {

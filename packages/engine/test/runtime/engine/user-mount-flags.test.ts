@@ -2,7 +2,7 @@ import { MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_PRIVATE, MS_RDONLY, MS_REC,
 import { ST_NODEV, ST_NOSUID, ST_RELATIME } from '@tsctr/engine/sys/path-fd';
 import { baseMount } from '@tsctr/engine/runtime/mounts/mount-spec';
 import { MS_RELATIME, bindRemountFlags, overlayBindData, propagationFlags, requestedBindFlags, tmpfsData, tmpfsFlags } from '@tsctr/engine/runtime/engine/user-mount-flags';
-import { splitAroundUserMounts } from '@tsctr/engine/runtime/engine/user-mount-order';
+import { generatedMountsToApply, splitAroundUserMounts } from '@tsctr/engine/runtime/engine/user-mount-order';
 import type { MountStep } from '@tsctr/engine/runtime/engine/mount-plan';
 
 describe('user mount flags', () => {
@@ -41,8 +41,15 @@ describe('splitAroundUserMounts', () => {
   ];
 
   it('generated files go after the user mounts; one the user mounts is dropped', () => {
-    const plan = splitAroundUserMounts(steps, [baseMount('bind', '/my/hosts', '/etc/hosts')]);
+    const plan = splitAroundUserMounts(steps);
     expect(plan.beforeUser.map((s) => s.target)).toEqual(['/proc']);
-    expect(plan.afterUser.map((s) => s.target)).toEqual(['/etc/hostname']);
+    expect(generatedMountsToApply(plan.generated, [{ type: 'bind', destination: '/etc/hosts' }]).map((s) => s.target)).toEqual(['/etc/hostname']);
+  });
+
+  it('a host directory bound over /etc gets no mount point files; a volume or tmpfs there still does', () => {
+    const plan = splitAroundUserMounts(steps);
+    expect(generatedMountsToApply(plan.generated, [{ type: 'bind', destination: '/etc' }])).toEqual([]);
+    expect(generatedMountsToApply(plan.generated, [{ type: 'volume', destination: '/etc' }])).toHaveLength(2);
+    expect(generatedMountsToApply(plan.generated, [{ type: 'bind', destination: '/et' }])).toHaveLength(2);
   });
 });
