@@ -37,4 +37,7 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'volume', load: () => require('./commands/volume') },
   { name: 'exec', load: () => require('./commands/exec') },
   { name: 'attach', load: () => require('./commands/attach') },
+  { name: 'cp', load: () => require('./commands/cp') },
+  { name: 'top', load: () => require('./commands/top') },
+  { name: 'diff', load: () => require('./commands/diff') },
 ];
