@@ -7,6 +7,7 @@
  * Benchmarks are not tests: nothing here asserts a timing.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { parseOptions, USAGE } = require('./lib/options');
 const { lookupUser, runAsUser, commandExists, failureReason } = require('./lib/exec');
@@ -105,6 +106,7 @@ async function main() {
     heavyRuns: opts.heavyRuns,
     log,
   };
+  const loadBefore = os.loadavg()[0];
   /** @type {import('./lib/outcome').CaseResult[]} */
   const results = [];
   for (const name of opts.only) {
@@ -117,6 +119,12 @@ async function main() {
     }
   }
 
+  const loadAfter = os.loadavg()[0];
+  const busy = busyWarning(loadBefore, loadAfter);
+  if (busy) {
+    warnings.push(busy);
+    log(`WARNING: ${busy}`);
+  }
   console.log(`\n${textTable(results)}\n`);
   if (!opts.writeDoc) {
     log(`${path.relative(REPO, DOC)} not rewritten (partial run; add --write-doc to rewrite it anyway)`);
@@ -126,7 +134,7 @@ async function main() {
   const args = process.argv.slice(2);
   fs.writeFileSync(DOC, markdown({
     cases: results,
-    facts: machineFacts(REPO),
+    facts: { ...machineFacts(REPO), load: `${loadBefore.toFixed(2)} before the cases, ${loadAfter.toFixed(2)} after (1-minute load average)` },
     podman,
     method: methodBullets(ctx, overhead),
     warnings,
@@ -134,6 +142,17 @@ async function main() {
     command: `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
   }));
   log(`wrote ${path.relative(REPO, DOC)}`);
+}
+
+/**
+ * A warning when other work shared the CPUs (1-minute load above half the CPU count).
+ * @param {number} before @param {number} after @returns {string | undefined}
+ */
+function busyWarning(before, after) {
+  const cpus = os.cpus().length;
+  const load = Math.max(before, after);
+  if (load <= cpus / 2) return undefined;
+  return `the machine was busy (1-minute load up to ${load.toFixed(1)} on ${cpus} CPUs): other work shared the CPUs, so the spreads are wide and single figures noisy; the interleaving spreads the noise over both tools, so the ratios are the figures to compare. Rerun on an idle machine for absolute times.`;
 }
 
 /** @param {import('./lib/context').Context} ctx @param {number} overhead @returns {string[]} */

@@ -26,11 +26,11 @@ async function manyCase(ctx) {
         ids.push(firstToken(r.stdout));
       }
     } catch (e) {
-      runAsUser(ctx.user, toolArgv(tool, store, ['rm', '-f', '-a']), { timeoutSeconds: 300 });
+      runAsUser(ctx.user, toolArgv(tool, store, ['rm', ...tool.forceRemove, '-a']), { timeoutSeconds: 300 });
       throw e;
     }
     const runSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rm = mustRunAsUser(ctx.user, toolArgv(tool, store, ['rm', '-f', ...ids]), { timeoutSeconds: 300 });
+    const rm = mustRunAsUser(ctx.user, toolArgv(tool, store, ['rm', ...tool.forceRemove, ...ids]), { timeoutSeconds: 300 });
     return { run: runSeconds, rm: rm.seconds, total: runSeconds + rm.seconds };
   }, ctx.log);
   for (const tool of ctx.tools) disposeStore(ctx.user, tool, storeOf(tool.name));
@@ -42,7 +42,10 @@ async function manyCase(ctx) {
       seriesRow(ctx, series, `rm -f of those ${COUNT} (one command)`, 's', 'rm'),
       seriesRow(ctx, series, `${COUNT} containers: run -d + rm -f`, 's', 'total'),
     ],
-    notes: [`many: ${ctx.heavyRuns} iteration(s); \`run -d --network none busybox sleep 1000\` ${COUNT} times in a row, then \`rm -f ID...\` once.`],
+    notes: [
+      `many: ${ctx.heavyRuns} iteration(s); \`run -d --network none busybox sleep 1000\` ${COUNT} times in a row, then \`rm -f ID...\` once.`,
+      'many: podman removes with `rm -f --time 0`: its plain `rm -f` first stops each container with a 10 s grace period, which `sleep` as PID 1 (no init) sits out; tsctr\'s `rm -f` kills at once. Plain podman `rm -f` took about 31 s for the 20 here.',
+    ],
   };
 }
 

@@ -142,7 +142,7 @@ async function measureOnce(ctx, tool, store, network, lastRoles) {
     metrics.total = total;
     return metrics;
   } finally {
-    runAsUser(ctx.user, toolArgv(tool, store, id ? ['rm', '-f', id] : ['rm', '-f', '-a']), { timeoutSeconds: 120 });
+    runAsUser(ctx.user, toolArgv(tool, store, ['rm', ...tool.forceRemove, ...(id ? [id] : ['-a'])]), { timeoutSeconds: 120 });
   }
 }
 

@@ -15,6 +15,7 @@ const { run, firstLine } = require('./exec');
  * @property {string} node
  * @property {string} tsctr
  * @property {Record<string, string>} tools  versions of podman, runc, slirp4netns, pasta, fuse-overlayfs
+ * @property {string} [load]                 load average while measuring (filled in by the caller)
  */
 
 /** @param {string} repo @returns {MachineFacts} */

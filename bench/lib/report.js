@@ -132,6 +132,7 @@ function markdown(d) {
   const env = [
     ['date', d.facts.date],
     ['machine', d.facts.machine],
+    ...(d.facts.load ? [['load', d.facts.load]] : []),
     ['OS, kernel', `${d.facts.os}, ${d.facts.kernel}`],
     ['Node', d.facts.node],
     ['tsctr', `commit ${d.facts.tsctr}`],

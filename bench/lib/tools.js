@@ -15,6 +15,8 @@ const { run, runAsUser } = require('./exec');
  * @property {ToolName} name
  * @property {string[]} bin            argv prefix that starts it
  * @property {string[]} initFlag       `run` flag for a tiny init as PID 1 (tsctr runs one by default)
+ * @property {string[]} forceRemove    `rm` flags that kill running containers at once: podman's
+ *                                     `rm -f` alone stops them first with a 10 s grace period
  */
 
 /**
@@ -26,9 +28,9 @@ const { run, runAsUser } = require('./exec');
 const TSCTR_BIN = '/usr/local/bin/tsctr';
 
 /** @type {Tool} */
-const TSCTR = { name: 'tsctr', bin: [TSCTR_BIN], initFlag: [] };
+const TSCTR = { name: 'tsctr', bin: [TSCTR_BIN], initFlag: [], forceRemove: ['-f'] };
 /** @type {Tool} */
-const PODMAN = { name: 'podman', bin: ['podman'], initFlag: ['--init'] };
+const PODMAN = { name: 'podman', bin: ['podman'], initFlag: ['--init'], forceRemove: ['-f', '--time', '0'] };
 
 /**
  * argv for `tool` on `store`: the global store flags, then the command.
@@ -85,7 +87,7 @@ function removeStore(store) {
  * @param {import('./exec').BenchUser} user @param {Tool} tool @param {Store} store
  */
 function disposeStore(user, tool, store) {
-  if (fs.existsSync(store.root)) runAsUser(user, toolArgv(tool, store, ['rm', '-f', '-a']), { timeoutSeconds: 300 });
+  if (fs.existsSync(store.root)) runAsUser(user, toolArgv(tool, store, ['rm', ...tool.forceRemove, '-a']), { timeoutSeconds: 300 });
   removeStore(store);
 }
 
