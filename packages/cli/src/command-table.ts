@@ -35,9 +35,12 @@ export const commandTable: readonly CommandEntry[] = [
   { name: 'image', load: () => require('./commands/image') },
   { name: 'info', load: () => require('./commands/info') },
   { name: 'volume', load: () => require('./commands/volume') },
+  { name: 'stats', load: () => require('./commands/stats') },
+  { name: 'update', load: () => require('./commands/update') },
   { name: 'exec', load: () => require('./commands/exec') },
   { name: 'attach', load: () => require('./commands/attach') },
   { name: 'cp', load: () => require('./commands/cp') },
   { name: 'top', load: () => require('./commands/top') },
   { name: 'diff', load: () => require('./commands/diff') },
+  { name: 'port', load: () => require('./commands/port') },
 ];

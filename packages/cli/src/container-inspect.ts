@@ -2,7 +2,9 @@
 import type { ContainerRecord } from '@tsctr/engine/runtime/containers/records';
 import { containerDir, containerLogPath, containerMergedDir, containerUpperDir, containerWorkDir } from '@tsctr/engine/runtime/containers/layout';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
+import { networkSettings } from './network-inspect';
 import { inspectMounts } from './output/mount-views';
+import { limitsHostConfig } from './output/limits-view';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -46,6 +48,7 @@ export function inspectContainer(paths: StorePaths, r: ContainerRecord): Record<
         MergedDir: containerMergedDir(paths, config.id),
       },
     },
+    NetworkSettings: networkSettings(config.network),
     Config: {
       Hostname: config.hostname,
       User: config.process.user,
@@ -80,6 +83,7 @@ export function inspectContainer(paths: StorePaths, r: ContainerRecord): Record<
         GidMap: config.userns.gidMap.map((e) => `${e.containerId}:${e.hostId}:${e.size}`),
       },
       LogConfig: { Type: 'k8s-file', Path: containerLogPath(paths, config.id) },
+      ...limitsHostConfig(config),
     },
   };
 }

@@ -2,6 +2,7 @@
 import { planContainerConfig } from '@tsctr/engine/runtime/containers/create-plan';
 import { resolveContainerImage } from '@tsctr/engine/runtime/containers/image-source';
 import { createContainer, type ContainerRecord } from '@tsctr/engine/runtime/containers/store';
+import { resolveNetworkForCreate } from '@tsctr/engine/network/create-network';
 import { nameAnonymousVolumes } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
 import { ensureVolumes, newAnonymousVolumeName } from '@tsctr/engine/runtime/volumes/volume-store';
 import { withStoreLock } from '@tsctr/engine/storage/lock';
@@ -14,10 +15,11 @@ export async function createFromArgs(paths: StorePaths, argv: RunCreateArgs): Pr
   const request = buildCreateRequest(argv);
   const policy = parsePullPolicy(argv.pull);
   const image = await resolveContainerImage(createImageSource(paths, { quiet: argv.quiet === true }), argv.image, policy);
+  const network = await resolveNetworkForCreate(paths, request.network, { publishAll: argv['publish-all'] === true, exposedPorts: image.config.ExposedPorts });
   const mounts = nameAnonymousVolumes(request.mounts ?? [], newAnonymousVolumeName);
   // Volumes named by -v are created on first use, in the same lock as the record that uses them.
   return withStoreLock(paths, async () => {
     await ensureVolumes(paths, mounts);
-    return createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts }, image, process.env));
+    return createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts, network }, image, process.env));
   });
 }

@@ -1,6 +1,7 @@
 /** Pure: the rows `tsctr ps` prints (table, quiet ids, JSON), from container records. */
 import type { ContainerRecord } from '@tsctr/engine/runtime/containers/records';
 import { shortId } from '@tsctr/engine/runtime/containers/ids';
+import { formatPortsColumn, psJsonPorts } from '@tsctr/engine/network/port-spec';
 import { renderColumns } from './output/columns';
 import { formatAgo } from './output/human-duration';
 import { commandText, stateName, statusText } from './container-status';
@@ -14,7 +15,7 @@ export function psRow(r: ContainerRecord, now: Date, noTrunc: boolean): string[]
     commandText(r.config.process.args, noTrunc),
     formatAgo(new Date(r.config.created), now),
     statusText(r.state, now),
-    '',
+    formatPortsColumn(r.config.network.ports),
     r.config.name,
   ];
 }
@@ -42,7 +43,7 @@ export function psJson(r: ContainerRecord, now: Date): Record<string, unknown> {
     Mounts: [],
     Names: [config.name],
     Pid: state.status === 'running' ? (state.pid ?? 0) : 0,
-    Ports: [],
+    Ports: psJsonPorts(config.network.ports),
     StartedAt: toUnix(state.startedAt),
     State: stateName(state),
     Status: statusText(state, now),

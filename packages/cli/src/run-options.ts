@@ -16,10 +16,13 @@ import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profil
 import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
 import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
 import { planUserMounts } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
+import { buildNetworkRequest, type NetworkRequest } from '@tsctr/engine/network/network-request';
 import { readEnvFile } from './env-file';
 import type { GlobalOptions } from './global-options';
+import { addCgroupOptions, cgroupSettingsFromArgs, limitsFromArgs, type CgroupArgs } from './limit-options';
+import { checkContainerLimits } from '@tsctr/engine/cgroups/container-cgroup';
 
-export interface RunCreateArgs {
+export interface RunCreateArgs extends CgroupArgs {
   image: string;
   command?: (string | number)[];
   name?: string;
@@ -48,6 +51,12 @@ export interface RunCreateArgs {
   'security-opt'?: string | string[];
   network?: string;
   net?: string;
+  publish?: string | string[];
+  'publish-all'?: boolean;
+  dns?: string | string[];
+  'dns-search'?: string | string[];
+  'dns-option'?: string | string[];
+  'add-host'?: string | string[];
   pull?: string;
   quiet?: boolean;
   'detach-keys'?: string;
@@ -121,7 +130,7 @@ export function parseRunCreateWords<A>(words: readonly string[], usage: string, 
 }
 
 function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
-  return y
+  return addCgroupOptions(y)
     .option('name', { type: 'string', requiresArg: true, describe: 'Name of the container' })
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep stdin open' })
     .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-terminal' })
@@ -149,7 +158,13 @@ function addRunCreateOptions<T>(y: Argv<T>): Argv<T & RunCreateArgs> {
     .option('cap-drop', repeatable('Drop a capability (or ALL)'))
     .option('privileged', { type: 'boolean', describe: 'Every capability, no seccomp filter, no masked paths' })
     .option('security-opt', repeatable('seccomp=unconfined, seccomp=FILE, no-new-privileges, label=disable'))
-    .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'Network mode (only "none" for now)' })
+    .option('network', { alias: 'net', type: 'string', requiresArg: true, describe: 'slirp4netns[:OPTS] (default), pasta[:ARGS], none, host or container:NAME' })
+    .option('publish', { alias: 'p', ...repeatable('Publish a port: [ip:][hostPort:]containerPort[/tcp|/udp], ranges allowed') })
+    .option('publish-all', { alias: 'P', type: 'boolean', describe: 'Publish every port the image exposes on a random host port' })
+    .option('dns', repeatable('DNS server for the container\'s /etc/resolv.conf (replaces the default ones)'))
+    .option('dns-search', repeatable('DNS search domain ("." for none)'))
+    .option('dns-option', repeatable('resolv.conf option, e.g. ndots:2'))
+    .option('add-host', repeatable('Add NAME:IP to the container\'s /etc/hosts'))
     .option('pull', { type: 'string', requiresArg: true, describe: 'missing (default), always or never' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'Do not print pull progress' }) as unknown as Argv<T & RunCreateArgs>;
 }
@@ -206,10 +221,17 @@ export function parseSecurityOpts(values: readonly string[], readFile: (file: st
   return { seccomp, noNewPrivileges };
 }
 
-export function parseNetwork(value: string | undefined): string {
-  const mode = value ?? 'none';
-  if (mode === 'none') return mode;
-  throw new TsctrError(`--network "${mode}" is not supported yet: tsctr only offers --network none (the container gets a network namespace with loopback only)`);
+/** --network and the flags that go with it (-p, -P, --dns*, --add-host), checked. */
+export function parseNetwork(argv: RunCreateArgs): NetworkRequest {
+  return buildNetworkRequest({
+    network: argv.network ?? argv.net,
+    publish: list(argv.publish),
+    publishAll: argv['publish-all'] === true,
+    dns: list(argv.dns),
+    dnsSearch: list(argv['dns-search']),
+    dnsOption: list(argv['dns-option']),
+    addHost: list(argv['add-host']),
+  });
 }
 
 export function parseStopTimeout(value: string | undefined): number | undefined {
@@ -261,7 +283,9 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
     autoRemove: argv.rm === true,
     mounts: planUserMounts({ volumes: list(argv.volume), mounts: list(argv.mount), tmpfs: list(argv.tmpfs), readOnly: argv['read-only'] === true, readOnlyTmpfs: argv['read-only-tmpfs'] !== false }),
     storageDriver: resolveStorageDriver(argv['storage-driver']) satisfies StorageDriver,
-    network: parseNetwork(argv.network ?? argv.net),
+    resources: limitsFromArgs(argv),
+    cgroups: cgroupSettingsFromArgs(argv),
+    network: parseNetwork(argv).config,
     security: {
       privileged: argv.privileged === true,
       capAdd,
@@ -276,6 +300,8 @@ export function buildCreateRequest(argv: RunCreateArgs): CreateRequest {
   const mappings = planMappings(parsed, user, readSubordinateIds(user));
   // podman: with keep-id the process runs as the user's own ids unless -u says otherwise.
   const keepIdUser = parsed.kind === 'keep-id' && argv.user === undefined ? `${parsed.uid ?? user.uid}:${parsed.gid ?? user.gid}` : undefined;
+  // A limit this host cannot apply fails now (exit 125), before any pull or write.
+  checkContainerLimits(request.resources, request.cgroups);
   return { ...request, ...(keepIdUser !== undefined && { user: keepIdUser }), userns: { mode, mappings } };
 }
 

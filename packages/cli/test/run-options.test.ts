@@ -44,9 +44,12 @@ describe('flag values', () => {
     expect(() => parsePullPolicy('sometimes')).toThrow(/invalid --pull "sometimes": use missing, always or never/);
   });
 
-  it('--network: only none for now', () => {
-    expect(parseNetwork(undefined)).toBe('none');
-    expect(() => parseNetwork('host')).toThrow(/--network "host" is not supported yet/);
+  it('--network (default slirp4netns) with -p, -P, --dns*, --add-host', () => {
+    expect(parseNetwork({ image: 'x' }).config).toEqual({ mode: 'slirp4netns', options: [] });
+    const parsed = parseNetwork({ image: 'x', net: 'pasta', publish: ['8080:80', '53/udp'], 'publish-all': true, 'add-host': 'db:10.0.0.5' });
+    expect(parsed.publishAll).toBe(true);
+    expect(parsed.config).toMatchObject({ mode: 'pasta', ports: [{ hostPort: 8080, containerPort: 80 }, { hostPort: 0, containerPort: 53, protocol: 'udp' }], addHosts: [{ name: 'db', ip: '10.0.0.5' }] });
+    expect(() => parseNetwork({ image: 'x', network: 'bridge' })).toThrow(/invalid --network "bridge"/);
   });
 
   it('--stop-timeout', () => {

@@ -18,6 +18,7 @@ const SUBCOMMANDS: readonly [string, () => Module, readonly string[]][] = [
   ['inspect', () => require('./inspect'), []],
   ['rename', () => require('./rename'), []],
   ['ps', () => require('./ps'), ['ls', 'list']],
+  ['port', () => require('./port'), []],
 ];
 
 const prune: CommandModule<object, GlobalOptions> = {

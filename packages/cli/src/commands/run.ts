@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { TsctrError } from '@tsctr/engine/errors';
-import { launchEngine } from '@tsctr/engine/runtime/containers/launch-engine';
+import { launchContainer } from '@tsctr/engine/network/launch-container';
 import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
 import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
 import { attachAndReport } from '../attach-session';
@@ -28,7 +28,7 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
     const record = await createFromArgs(paths, argv);
     const { config } = record;
     try {
-      await launchEngine(paths, config, { attachWait: !argv.detach });
+      await launchContainer(paths, config, { attachWait: !argv.detach });
     } catch (err) {
       // `run` created the container only to run it: a container that never started is not kept.
       await deleteContainerFiles(paths, config.id).catch(() => undefined);

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { TsctrError } from '@tsctr/engine/errors';
-import { launchEngine } from '@tsctr/engine/runtime/containers/launch-engine';
+import { launchContainer } from '@tsctr/engine/network/launch-container';
 import { hasLiveEngine } from '@tsctr/engine/runtime/containers/lifecycle';
 import { findContainer } from '@tsctr/engine/runtime/containers/store';
 import { attachAndReport } from '../attach-session';
@@ -34,7 +34,7 @@ export const command: CommandModule<object, StartArgs> = {
     for (const ref of argv.containers) {
       try {
         const record = await findContainer(paths, ref);
-        if (!hasLiveEngine(record.state)) await launchEngine(paths, record.config, { attachWait: attach });
+        if (!hasLiveEngine(record.state)) await launchContainer(paths, record.config, { attachWait: attach });
         if (!attach) {
           process.stdout.write(`${ref}\n`);
           continue;

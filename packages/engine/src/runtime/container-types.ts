@@ -5,7 +5,9 @@
  * and by the engine afterwards, always atomically).
  */
 import type { IdMapEntry } from './idmap';
+import type { ContainerNetworkConfig } from '../network/types';
 import type { MountSpec } from './mounts/mount-spec';
+import type { ContainerCgroupSettings, ResourceLimits } from '../cgroups/limits';
 
 export type ContainerStatus = 'created' | 'running' | 'stopping' | 'exited' | 'removing';
 export type StorageDriver = 'overlay' | 'fuse-overlayfs';
@@ -69,9 +71,13 @@ export interface ContainerConfig {
   readonly security: ContainerSecuritySpec;
   readonly userns: ContainerUserNamespace;
   readonly storageDriver: StorageDriver;
-  readonly network: { readonly mode: string; readonly options: readonly string[] };
+  readonly network: ContainerNetworkConfig;
   /** -v, --mount, --tmpfs and --read-only's tmpfs, parents first (absent in records older than volumes). */
   readonly mounts?: readonly MountSpec[];
+  /** --memory, --cpus, --pids-limit, ... as asked (absent in older records: none); `update` changes them. */
+  readonly resources?: ResourceLimits;
+  /** --cgroups, --cgroup-parent (absent: enabled, below the user's own cgroup). */
+  readonly cgroups?: ContainerCgroupSettings;
 }
 
 export interface ContainerState {
@@ -87,4 +93,6 @@ export interface ContainerState {
   readonly finishedAt?: string;
   /** Engine error that ended the container (shown by inspect as State.Error). */
   readonly error?: string;
+  /** Absolute directory of the container's cgroup while it runs (none: no cgroup of its own). */
+  readonly cgroupPath?: string;
 }

@@ -7,9 +7,11 @@
 import { TsctrError } from '../../errors';
 import type { IdMappings } from '../idmap';
 import type { MountSpec } from '../mounts/mount-spec';
+import { hasLimits, type ContainerCgroupSettings, type ResourceLimits } from '../../cgroups/limits';
 import type {
   ContainerConfig, ContainerSecuritySpec, ContainerUserNamespace, StorageDriver,
 } from '../container-types';
+import type { ContainerNetworkConfig } from '../../network/types';
 import type { ContainerIdentity } from './store';
 import { shortId } from './ids';
 import { parseSignal } from './signals';
@@ -24,6 +26,7 @@ export interface ImageRuntimeConfig {
   readonly User?: string | null;
   readonly StopSignal?: string | null;
   readonly Labels?: Readonly<Record<string, string>> | null;
+  readonly ExposedPorts?: Readonly<Record<string, unknown>> | null;
 }
 
 export interface ResolvedImage {
@@ -58,11 +61,14 @@ export interface CreateRequest {
   readonly interactive: boolean;
   readonly autoRemove: boolean;
   readonly storageDriver: StorageDriver;
-  readonly network: string;
+  readonly network: ContainerNetworkConfig;
   readonly security: ContainerSecuritySpec;
   readonly userns: { readonly mode: ContainerUserNamespace['mode']; readonly mappings: IdMappings };
   /** Planned by runtime/mounts/plan-user-mounts.ts (anonymous volumes already named). */
   readonly mounts?: readonly MountSpec[];
+  /** Resource limits and cgroup settings (runtime/../cgroups). */
+  readonly resources?: ResourceLimits;
+  readonly cgroups?: ContainerCgroupSettings;
 }
 
 export const DEFAULT_STOP_TIMEOUT = 10;
@@ -133,7 +139,9 @@ export function planContainerConfig(identity: ContainerIdentity, request: Create
     security: request.security,
     userns: { mode: request.userns.mode, uidMap: request.userns.mappings.uidMap, gidMap: request.userns.mappings.gidMap },
     storageDriver: request.storageDriver,
-    network: { mode: request.network, options: [] },
+    network: request.network,
     mounts: [...(request.mounts ?? [])],
+    ...(request.resources !== undefined && hasLimits(request.resources) ? { resources: request.resources } : {}),
+    ...(request.cgroups !== undefined ? { cgroups: request.cgroups } : {}),
   };
 }

@@ -10,7 +10,8 @@ import type { Readable } from 'node:stream';
 import { TsctrError } from '../../errors';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
-import { launchInUserNamespace } from '../userns';
+import { discardCgroup, engineCgroupArgs, prepareContainerCgroup, releaseCgroupFd, withCgroupFd, type PreparedCgroup } from '../../cgroups/container-cgroup';
+import { launchInUserNamespace, type Namespace } from '../userns';
 import { containerRunDir, engineLogPath } from './layout';
 
 export const ENGINE_READY_FD = 4;
@@ -25,9 +26,25 @@ export function engineMainPath(): string {
   return path.resolve(__dirname, '..', 'engine', 'engine-main.js');
 }
 
+/** The network helper's pipes, inherited by the engine (docs/architecture.md, "Networking"). */
+export const ENGINE_NET_HOLD_FD = 5;
+export const ENGINE_NET_ALIVE_FD = 6;
+
 /** Pure: the engine's argv (the program run by the shim). */
-export function engineArgv(p: StorePaths, id: string, attachWait: boolean, node = process.execPath, main = engineMainPath()): string[] {
-  return [node, main, '--root', p.root, '--runroot', p.runRoot, '--id', id, '--ready-fd', String(ENGINE_READY_FD), ...(attachWait ? ['--attach-wait'] : [])];
+export function engineArgv(p: StorePaths, id: string, attachWait: boolean, node = process.execPath, main = engineMainPath(), netFds = false): string[] {
+  return [
+    node, main, '--root', p.root, '--runroot', p.runRoot, '--id', id, '--ready-fd', String(ENGINE_READY_FD), ...(attachWait ? ['--attach-wait'] : []),
+    ...(netFds ? ['--net-hold-fd', String(ENGINE_NET_HOLD_FD), '--net-alive-fd', String(ENGINE_NET_ALIVE_FD)] : []),
+  ];
+}
+
+/** How the engine gets its network namespace, and the helper pipes it holds (see network/launch-container.ts). */
+export interface EngineNetworkLaunch {
+  /** Namespaces to unshare (without 'net' for --network host or a joined namespace). */
+  readonly unshare: readonly Namespace[];
+  readonly join?: { readonly userns: string; readonly netns: string };
+  /** Write end of the helper's exit pipe and read end of its liveness pipe (become fds 5 and 6). */
+  readonly fds?: { readonly hold: number; readonly alive: number };
 }
 
 /** Pure: the readiness line, or an error event when it is not one the contract allows. */
@@ -55,22 +72,30 @@ function lastLines(file: string, count: number): string {
  * (event `listening`) and starts the payload at the first attach/start request. An `error` event
  * (or an engine that dies first) becomes a TsctrError carrying the engine's exit code.
  */
-export async function launchEngine(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
+export async function launchEngine(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean; network?: EngineNetworkLaunch }): Promise<EngineReadyEvent & { enginePid: number }> {
+  const network = opts.network ?? { unshare: ['mnt', 'net', 'uts', 'ipc'] };
   await fs.promises.mkdir(containerRunDir(p, config.id), { recursive: true, mode: 0o700 });
   const logFile = engineLogPath(p, config.id);
   const log = fs.openSync(logFile, 'a', 0o600);
+  let cgroup: PreparedCgroup | undefined;
   let child;
   try {
+    cgroup = prepareContainerCgroup(config);
     child = await launchInUserNamespace({
-      argv: engineArgv(p, config.id, opts.attachWait),
+      argv: [...engineArgv(p, config.id, opts.attachWait, undefined, undefined, network.fds !== undefined), ...engineCgroupArgs(cgroup)],
       mappings: { uidMap: config.userns.uidMap, gidMap: config.userns.gidMap },
-      unshare: ['mnt', 'net', 'uts', 'ipc'],
+      unshare: network.unshare,
+      ...(network.join ? { join: network.join } : {}),
       // detached: Node's spawn calls setsid() itself, so the shim's --setsid would fail with EPERM.
       detached: true,
-      stdio: ['ignore', log, log, undefined, 'pipe'],
+      stdio: withCgroupFd(['ignore', log, log, undefined, 'pipe', ...(network.fds ? [network.fds.hold, network.fds.alive] : [])], cgroup),
     });
+  } catch (err) {
+    await discardCgroup(cgroup);
+    throw err;
   } finally {
     fs.closeSync(log);
+    releaseCgroupFd(cgroup);
   }
   const ready = child.stdio[ENGINE_READY_FD] as Readable;
   const line = await new Promise<string | undefined>((resolve) => {
@@ -85,11 +110,12 @@ export async function launchEngine(p: StorePaths, config: ContainerConfig, opts:
   });
   ready.destroy();
   child.unref();
+  if (line === undefined || parseReadyLine(line).event === 'error') await discardCgroup(cgroup);
   if (line === undefined) {
     const tail = lastLines(logFile, 5);
     throw new TsctrError(`the container engine exited before it was ready${tail ? `:\n${tail}` : ''}\n(see ${logFile})`);
   }
   const event = parseReadyLine(line);
   if (event.event === 'error') throw new TsctrError(event.message, event.exitCode ?? 125);
-  return event;
+  return { ...event, enginePid: child.pid as number };
 }

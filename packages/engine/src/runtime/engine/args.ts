@@ -9,9 +9,15 @@ export interface EngineArgs {
   readonly readyFd?: number;
   /** Start the payload at the first `attach` or `start` request instead of at once. */
   readonly attachWait: boolean;
+  /** The network helper's pipes: exit pipe write end (held, never used) and liveness pipe read end. */
+  readonly netHoldFd?: number;
+  readonly netAliveFd?: number;
+  /** The container's cgroup: its cgroup.procs opened by the CLI, and its directory. */
+  readonly cgroupFd?: number;
+  readonly cgroupDir?: string;
 }
 
-const USAGE = 'usage: engine-main --root R --runroot RR --id ID [--ready-fd N] [--attach-wait]';
+const USAGE = 'usage: engine-main --root R --runroot RR --id ID [--ready-fd N] [--attach-wait] [--net-hold-fd N --net-alive-fd N] [--cgroup-fd N --cgroup-dir DIR]';
 
 export function parseEngineArgs(argv: readonly string[]): EngineArgs {
   const values = new Map<string, string>();
@@ -22,7 +28,7 @@ export function parseEngineArgs(argv: readonly string[]): EngineArgs {
       attachWait = true;
       continue;
     }
-    if (arg === '--root' || arg === '--runroot' || arg === '--id' || arg === '--ready-fd') {
+    if (arg === '--root' || arg === '--runroot' || arg === '--id' || arg === '--ready-fd' || arg === '--net-hold-fd' || arg === '--net-alive-fd' || arg === '--cgroup-fd' || arg === '--cgroup-dir') {
       const value = argv[i + 1];
       if (value === undefined) throw new TsctrError(`engine: ${arg} needs a value; ${USAGE}`);
       values.set(arg, value);
@@ -36,11 +42,20 @@ export function parseEngineArgs(argv: readonly string[]): EngineArgs {
   const id = values.get('--id');
   if (!root || !runroot || !id) throw new TsctrError(`engine: --root, --runroot and --id are required; ${USAGE}`);
   if (!/^[0-9a-f]{64}$/.test(id)) throw new TsctrError(`engine: --id must be a full 64-hex container id, got "${id}"`);
-  const fdText = values.get('--ready-fd');
-  let readyFd: number | undefined;
-  if (fdText !== undefined) {
-    readyFd = Number(fdText);
-    if (!Number.isInteger(readyFd) || readyFd < 3) throw new TsctrError(`engine: --ready-fd must be a descriptor number >= 3, got "${fdText}"`);
-  }
-  return { root, runroot, id, readyFd, attachWait };
+  const readyFd = fdArg(values, '--ready-fd');
+  const netHoldFd = fdArg(values, '--net-hold-fd');
+  const netAliveFd = fdArg(values, '--net-alive-fd');
+  if ((netHoldFd === undefined) !== (netAliveFd === undefined)) throw new TsctrError(`engine: --net-hold-fd and --net-alive-fd go together; ${USAGE}`);
+  const cgroupFd = fdArg(values, '--cgroup-fd');
+  const cgroupDir = values.get('--cgroup-dir');
+  if ((cgroupFd === undefined) !== (cgroupDir === undefined)) throw new TsctrError(`engine: --cgroup-fd and --cgroup-dir go together; ${USAGE}`);
+  return { root, runroot, id, readyFd, attachWait, ...(netHoldFd !== undefined ? { netHoldFd, netAliveFd } : {}), ...(cgroupFd !== undefined ? { cgroupFd, cgroupDir } : {}) };
+}
+
+function fdArg(values: ReadonlyMap<string, string>, flag: string): number | undefined {
+  const fdText = values.get(flag);
+  if (fdText === undefined) return undefined;
+  const fd = Number(fdText);
+  if (!Number.isInteger(fd) || fd < 3) throw new TsctrError(`engine: ${flag} must be a descriptor number >= 3, got "${fdText}"`);
+  return fd;
 }

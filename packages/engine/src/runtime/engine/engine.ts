@@ -15,6 +15,7 @@ import type { ContainerConfig, StorageDriver } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimFd } from '../shim-binary';
+import { adoptCgroupFd, oomKilledIn, removeContainerCgroup } from '../../cgroups/container-cgroup';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
 import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
 import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
@@ -24,7 +25,11 @@ import { ControlServer, type ControlClient, type ControlHandler } from './contro
 import { ClientSessions } from './client-sessions';
 import { serveCopyIn, serveCopyOut } from './copy-session';
 import { ExecService } from './exec-session';
-import { hostnameFile, hostsFile, resolvConfFile } from './etc-files';
+import { hostnameFile } from './etc-files';
+import { etcInputs } from './network-etc';
+import { linkNetworkHelper } from './network-helper-link';
+import { planEtcContents } from '../../network/etc-plan';
+import { networkKind } from '../../network/network-mode';
 import { planContainerInit } from './init-plan';
 import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
@@ -81,6 +86,9 @@ export class Engine implements ControlHandler {
 
   /** Mount tree, hostname, loopback, log file and control socket; then start or wait for a client. */
   async run(): Promise<void> {
+    // First: nothing started below (fuse-overlayfs, init) may inherit the helper's pipes.
+    linkNetworkHelper(this.args, () => this.networkHelperGone());
+    adoptCgroupFd(this.args.cgroupFd);
     mount(null, '/', null, MS_REC | MS_PRIVATE, null);
     this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
     const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
@@ -88,7 +96,7 @@ export class Engine implements ControlHandler {
     applyMountPlan(this.merged, generatedMountsToApply(plan.generated, await applyUserMounts(this.merged, this.paths, this.config)));
     if (this.config.security.readOnly) remountReadOnly(this.merged);
     sethostname(this.config.hostname);
-    setLinkUp('lo');
+    if (networkKind(this.config.network) !== 'host') setLinkUp('lo');
     this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
     fs.fchownSync(this.logFd, this.owner.uid, this.owner.gid);
     const socketPath = controlSocketPath(this.paths, this.config.id);
@@ -131,9 +139,10 @@ export class Engine implements ControlHandler {
     } catch {
       // no host resolver configuration: the container gets none either
     }
-    fs.writeFileSync(files.hosts, hostsFile(this.config.hostname), { mode: 0o644 });
+    const etc = planEtcContents(etcInputs(this.paths, this.config, hostResolv));
+    fs.writeFileSync(files.hosts, etc.hosts, { mode: 0o644 });
     fs.writeFileSync(files.hostname, hostnameFile(this.config.hostname), { mode: 0o644 });
-    fs.writeFileSync(files.resolvConf, resolvConfFile(hostResolv), { mode: 0o644 });
+    fs.writeFileSync(files.resolvConf, etc.resolvConf, { mode: 0o644 });
     return files;
   }
 
@@ -152,14 +161,14 @@ export class Engine implements ControlHandler {
       try {
         const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? null;
         const group = readRootfsFile(this.merged, '/etc/group') ?? null;
-        const plan = planContainerInit(this.config, this.merged, { passwd, group });
+        const plan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined });
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
         this.relayOutput(this.stdio);
-        spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command }, this.stdio, {
+        spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
           onStarted: (pid) => {
             this.pid = pid;
             const startedAt = new Date().toISOString();
-            void this.state.write({ status: 'running', pid, startedAt }).then(() => resolve({ ok: true }), (err: Error) => resolve({ ok: false, error: err.message, exitCode: 125 }));
+            void this.state.write({ status: 'running', pid, startedAt, ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}) }).then(() => resolve({ ok: true }), (err: Error) => resolve({ ok: false, error: err.message, exitCode: 125 }));
           },
           onExited: (exitCode, signal) => this.payloadEnded({ exitCode, ...(signal !== undefined ? { signal } : {}) }),
           onFailed: failed,
@@ -211,6 +220,7 @@ export class Engine implements ControlHandler {
           ...(started ? { startedAt: started } : {}),
           finishedAt: new Date().toISOString(),
           ...(report.error ? { error: report.error } : {}),
+          ...(oomKilledIn(this.args.cgroupDir) ? { oomKilled: true } : {}),
         });
       }
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
@@ -218,6 +228,8 @@ export class Engine implements ControlHandler {
       await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
+      if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
+      await removeContainerCgroup(this.args.cgroupDir);
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       if (this.config.autoRemove && this.startPromise) await this.removeContainer();
       process.exit(0);
@@ -231,6 +243,13 @@ export class Engine implements ControlHandler {
       await fs.promises.rm(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
     });
     await removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
+  }
+
+  /** The network helper ended (killed, crashed): a container without its network is stopped. */
+  private networkHelperGone(): void {
+    if (this.exitReport) return;
+    console.error('tsctr engine: the network helper (slirp4netns/pasta) ended: stopping the container');
+    void this.shutdown();
   }
 
   /** SIGTERM/SIGINT to the engine: stop the container first (nothing started: just clean up). */
