@@ -24,6 +24,7 @@ const { runCase } = require('./cases/run');
 const { manyCase } = require('./cases/many');
 const { memoryCase } = require('./cases/memory');
 const { diskCase } = require('./cases/disk');
+const { netThroughputCase } = require('./cases/net-throughput');
 
 const BENCH_USER = 'tsctr-test';
 const REPO = path.resolve(__dirname, '..');
@@ -37,6 +38,7 @@ const CASES = {
   many: manyCase,
   memory: memoryCase,
   disk: diskCase,
+  'net-throughput': netThroughputCase,
 };
 
 /**

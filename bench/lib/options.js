@@ -3,7 +3,7 @@
  * Command-line options of `npm run bench` (pure: argv in, options out).
  */
 
-const CASE_NAMES = /** @type {const} */ (['pull', 'run', 'run-net', 'many', 'memory', 'disk']);
+const CASE_NAMES = /** @type {const} */ (['pull', 'run', 'run-net', 'net-throughput', 'many', 'memory', 'disk']);
 
 /** @typedef {typeof CASE_NAMES[number]} CaseName */
 
