@@ -4,10 +4,13 @@
  * Which containers use a volume is read from the container records (running or not, like podman).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { TsctrError, errnoCode } from '../../errors';
 import { readJsonFile, writeFileAtomic } from '../../storage/atomic';
 import { withStoreLock } from '../../storage/lock';
+import { tmpDir } from '../../storage/layout';
+import { newTempName } from '../../storage/tempnames';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
 import { checkVolumeName } from '../mounts/mount-options';
@@ -117,12 +120,20 @@ export async function removeVolume(p: StorePaths, name: string, opts: { removeUs
     if (!opts.removeUsers) throw inUseError(name, users);
     await opts.removeUsers(users);
   }
+  // Moved aside under the lock, deleted outside it: a volume created again meanwhile is untouched.
+  const doomed = path.join(tmpDir(p), newTempName('remove'));
   await withStoreLock(p, async () => {
     const still = await volumeUsers(p, name);
     if (still.length > 0) throw inUseError(name, still);
     await fs.promises.rm(volumeRecordPath(p, name), { force: true });
+    if (await fs.promises.mkdir(tmpDir(p), { recursive: true, mode: 0o700 })) {
+      // Made by an engine (--rm) under keep-id, root of its namespace is not the user: give it back.
+      const owner = await fs.promises.stat(p.root);
+      await fs.promises.chown(tmpDir(p), owner.uid, owner.gid);
+    }
+    await fs.promises.rename(volumeDir(p, name), doomed);
   });
-  await removeTree(volumeDir(p, name));
+  await removeTree(doomed);
 }
 
 /** `volume prune`: removes every volume no container uses; returns their names. */
