@@ -6,6 +6,7 @@
  * The figure is curl's own time_total, so process start-up is not in it.
  */
 const net = require('node:net');
+const { setTimeout } = require('node:timers');
 const { interleave, failed } = require('../lib/outcome');
 const { run, runAsUser, failureReason } = require('../lib/exec');
 const { toolArgv, freshStore, disposeStore } = require('../lib/tools');
