@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { TsctrError } from '@tsctr/engine/errors';
 import { launchContainer } from '@tsctr/engine/network/launch-container';
 import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
+import { removeAnonymousVolumes } from '@tsctr/engine/runtime/volumes/volume-store';
 import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
 import { attachAndReport } from '../attach-session';
 import { createFromArgs } from '../create-container';
@@ -32,6 +33,7 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
     } catch (err) {
       // `run` created the container only to run it: a container that never started is not kept.
       await deleteContainerFiles(paths, config.id).catch(() => undefined);
+      await removeAnonymousVolumes(paths, config).catch(() => undefined);
       throw err;
     }
     if (argv.detach) {
