@@ -9,6 +9,8 @@ import { formatJson } from '../output/json';
 import { formatYamlish } from '../output/yamlish';
 import { renderTemplate } from '../output/go-template';
 import { countImages } from '@tsctr/engine/image/image-catalog';
+import { probeCgroupSupport, type CgroupSupport } from '@tsctr/engine/cgroups/detect';
+import { limitsSummary } from '@tsctr/engine/cgroups/plan';
 
 interface InfoArgs extends GlobalOptions {
   format?: string;
@@ -26,12 +28,9 @@ export function defaultMapping(ownId: number, ranges: readonly { start: number; 
 }
 
 /** Pure: podman-like info record (keys as in `podman info --format json`, trimmed to what tsctr knows). */
-export function buildInfo(facts: HostFacts, paths: StorePaths, driver: string, counts: { images: number; containers: number }, version: string) {
+export function buildInfo(facts: HostFacts, paths: StorePaths, driver: string, counts: { images: number; containers: number }, version: string, cgroups: CgroupSupport = probeCgroupSupport()) {
   const cgroupVersion = facts.cgroups.layout === 'v2' ? 'v2' : facts.cgroups.layout === 'hybrid' ? 'v1 (hybrid, v2 unified hierarchy without controllers)' : 'v1';
-  const limits =
-    facts.cgroups.delegatedControllers.length > 0
-      ? `available (${facts.cgroups.delegatedControllers.join(', ')})`
-      : 'limits unavailable: no cgroup v2 controllers are delegated to this user (resource limits such as --memory cannot be applied)';
+  const limits = limitsSummary(cgroups);
   const present = (p: string | undefined) => p ?? 'not found';
   return {
     host: {
@@ -39,7 +38,7 @@ export function buildInfo(facts: HostFacts, paths: StorePaths, driver: string, c
       os: facts.os,
       kernel: facts.kernel,
       cgroupVersion,
-      cgroupControllers: [...facts.cgroups.delegatedControllers],
+      cgroupControllers: [...cgroups.delegated],
       cgroupLimits: limits,
       idMappings: {
         uidmap: defaultMapping(facts.user.uid, facts.subuids),

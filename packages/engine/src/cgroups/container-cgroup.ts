@@ -5,10 +5,11 @@
  * OOM count when the payload ends and removes the cgroup.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { TsctrError } from '../errors';
 import { fcntl, F_SETFD, FD_CLOEXEC } from '../sys/libc';
-import { createCgroup, containerCgroupPath, enableControllersDownTo, openCgroupProcs, readOomKills, removeCgroup } from './apply';
+import { LEAF_CGROUP, createCgroup, containerCgroupPath, enableControllersDownTo, openCgroupProcs, readOomKills, removeCgroup } from './apply';
 import { cgroupDir, probeCgroupSupport, type CgroupSupport } from './detect';
 import { hasLimits, type ContainerCgroupSettings, type ResourceLimits } from './limits';
 import { checkLimitsApplicable, controllersFor, feasibleWrites, planCgroupWrites } from './plan';
@@ -57,7 +58,7 @@ export function prepareContainerCgroup(request: CgroupRequest, support: CgroupSu
   const explicit = hasLimits(request.resources) || settings.parent !== undefined;
   if (support.mountPoint === undefined || support.ownPath === undefined || (!support.canCreateChild && !explicit)) return undefined;
   const feasible = feasibleWrites(writes, support.delegated);
-  const parent = settings.parent ?? support.ownPath;
+  const parent = settings.parent ?? defaultCgroupParent(support.ownPath);
   const dir = cgroupDir(support.mountPoint, containerCgroupPath(parent, request.id));
   try {
     // Every delegated controller tsctr uses, not only those limited now: stats read them and update may limit them later.
@@ -71,6 +72,14 @@ export function prepareContainerCgroup(request: CgroupRequest, support: CgroupSu
     void removeCgroup(dir, 0).catch(() => undefined);
     return undefined;
   }
+}
+
+/**
+ * Pure: where containers go by default: the user's own cgroup, or, once tsctr has moved the user's
+ * processes into its leaf, the cgroup above the leaf (so containers never nest in the leaf).
+ */
+export function defaultCgroupParent(ownPath: string): string {
+  return path.posix.basename(ownPath) === LEAF_CGROUP ? path.posix.dirname(ownPath) : ownPath;
 }
 
 /** The engine's argv additions and the stdio entry that puts cgroup.procs at ENGINE_CGROUP_FD. */

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ContainerConfig } from '../container-types';
 import { planInit, type HostFacts, type ImageUserFiles } from '../policy/init-plan';
-import { INIT_FDS } from './payload';
+import { INIT_CGROUP_FD, INIT_FDS } from './payload';
 
 export interface InitPlanResult {
   readonly args: string[];
@@ -40,7 +40,7 @@ export function hostFacts(): HostFacts {
   return { ...(availableCapabilities !== undefined ? { availableCapabilities } : {}), kernelRelease: os.release(), thermalThrottleDirs };
 }
 
-export function planContainerInit(config: ContainerConfig, rootfs: string, files: ImageUserFiles): InitPlanResult {
-  const plan = planInit(config, files, process.arch, { rootfs, ...INIT_FDS }, hostFacts());
+export function planContainerInit(config: ContainerConfig, rootfs: string, files: ImageUserFiles, opts: { cgroup?: boolean } = {}): InitPlanResult {
+  const plan = planInit(config, files, process.arch, { rootfs, ...INIT_FDS, ...(opts.cgroup ? { cgroupFd: INIT_CGROUP_FD } : {}) }, hostFacts());
   return { args: plan.argv, seccomp: plan.seccompProgram };
 }

@@ -11,6 +11,7 @@ import type { PayloadStdio } from './stdio';
 
 /** The fd numbers the init sees; planInit puts them in the argv. */
 export const INIT_FDS = { statusFd: 3, errorFd: 4, seccompFd: 5 } as const;
+export const INIT_CGROUP_FD = 6;
 
 export interface InitLaunch {
   /** Path of the shim binary to exec (the sealed memfd). */
@@ -20,6 +21,8 @@ export interface InitLaunch {
   readonly seccomp: Buffer | null;
   /** The payload's command, for messages. */
   readonly command: string;
+  /** The container's cgroup.procs (or cgroup directory), passed to the init as INIT_CGROUP_FD. */
+  readonly cgroupFd?: number;
 }
 
 export interface PayloadEvents {
@@ -51,7 +54,7 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
   try {
     child = spawn(launch.shimPath, [...launch.args], {
       argv0: 'tsctr-shim',
-      stdio: [...stdio.childFds, statusW, errorW, seccompR ?? 'ignore'],
+      stdio: [...stdio.childFds, statusW, errorW, seccompR ?? 'ignore', ...(launch.cgroupFd !== undefined ? [launch.cgroupFd] : [])],
       env: {},
     });
   } finally {

@@ -1,0 +1,28 @@
+import { TsctrError } from '../../src/errors';
+import { checkContainerLimits, defaultCgroupParent, engineCgroupArgs, withCgroupFd, ENGINE_CGROUP_FD } from '../../src/cgroups/container-cgroup';
+import type { CgroupSupport } from '../../src/cgroups/detect';
+
+const HYBRID: CgroupSupport = { version: 'hybrid', mountPoint: '/sys/fs/cgroup/unified', ownPath: '/', delegated: [], canCreateChild: false };
+
+describe('container cgroup glue', () => {
+  it('puts containers in the own cgroup, or above tsctr\'s leaf', () => {
+    expect(defaultCgroupParent('/user.slice/u@1.service')).toBe('/user.slice/u@1.service');
+    expect(defaultCgroupParent('/user.slice/u@1.service/tsctr-leaf')).toBe('/user.slice/u@1.service');
+  });
+
+  it('checks limits at create without probing when none are asked for', () => {
+    const probe = jest.fn(() => HYBRID);
+    expect(() => checkContainerLimits({}, undefined, probe)).not.toThrow();
+    expect(probe).not.toHaveBeenCalled();
+    expect(() => checkContainerLimits({ memory: 64 << 20 }, undefined, probe)).toThrow(TsctrError);
+    expect(() => checkContainerLimits({ pidsLimit: 5 }, { mode: 'disabled' }, probe)).toThrow(/--cgroups=disabled/);
+  });
+
+  it('passes cgroup.procs to the engine at a fixed fd, padding the stdio', () => {
+    const cgroup = { dir: '/sys/fs/cgroup/x/tsctr-a', procsFd: 42 };
+    expect(withCgroupFd(['ignore', 1, 2, undefined, 'pipe'], cgroup)).toEqual(['ignore', 1, 2, undefined, 'pipe', 'ignore', 'ignore', 42]);
+    expect(withCgroupFd(['ignore', 1, 2, undefined, 'pipe', 8, 9], cgroup)[ENGINE_CGROUP_FD]).toBe(42);
+    expect(withCgroupFd(['ignore'], undefined)).toEqual(['ignore']);
+    expect(engineCgroupArgs(cgroup)).toEqual(['--cgroup-fd', '7', '--cgroup-dir', '/sys/fs/cgroup/x/tsctr-a']);
+  });
+});
