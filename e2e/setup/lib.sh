@@ -16,6 +16,7 @@ REGISTRY_DATA_DIR=/var/lib/tsctr-test-registry
 REGISTRY_RUN_DIR=/run/tsctr-test-registry
 REGISTRY_LOG_DIR=/var/log/tsctr-test-registry
 FIXTURE_CACHE_DIR=/var/cache/tsctr-fixtures
+VM_KERNEL_DIR=/var/cache/tsctr-vm/linux  # unpacked linux-image-*-amd64 for e2e/vm
 INSTALL_DIR=/opt/tsctr
 INSTALL_BIN=/usr/local/bin/tsctr
 

@@ -16,6 +16,8 @@ PACKAGES=(
   build-essential
   # used by tests and for debugging
   tmux iproute2 procps psmisc util-linux passwd
+  # the cgroup v2 limits suite boots a qemu guest (e2e/vm): emulator, initramfs and store disk tools
+  qemu-system-x86 cpio e2fsprogs
 )
 
 missing_packages() {
@@ -87,7 +89,31 @@ setup_kernel_switches() {
   return 0
 }
 
+# The guest kernel of the VM suite (e2e/vm): Debian's generic kernel (it has 9p as modules; the cloud
+# flavour does not), unpacked once into $VM_KERNEL_DIR. Only the amd64 guest is prepared.
+setup_vm_kernel() {
+  [ "$(dpkg --print-architecture)" = amd64 ] || return 0
+  if compgen -G "$VM_KERNEL_DIR/boot/vmlinuz-*" >/dev/null && compgen -G "$VM_KERNEL_DIR/lib/modules/*/kernel/fs/9p/9p.ko" >/dev/null; then return 0; fi
+  local pkg work
+  pkg=$(apt-cache depends linux-image-amd64 | sed -n 's/^ *Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n1)
+  if [ -z "$pkg" ]; then
+    # Not Debian (Ubuntu names its kernels differently and compresses modules): the VM suite skips itself.
+    log "no linux-image-amd64 package here: the VM suite (e2e/vm) will be skipped"
+    return 0
+  fi
+  log "fetching $pkg for the VM suite"
+  work=$(mktemp -d)
+  (cd "$work" && apt-get download -q "$pkg" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  compgen -G "$work/*.deb" >/dev/null || die "apt-get download $pkg failed"
+  mkdir -p "$(dirname "$VM_KERNEL_DIR")"
+  rm -rf "$VM_KERNEL_DIR.tmp"
+  dpkg -x "$work"/*.deb "$VM_KERNEL_DIR.tmp"
+  rm -rf "$work" "$VM_KERNEL_DIR"
+  mv "$VM_KERNEL_DIR.tmp" "$VM_KERNEL_DIR"
+}
+
 install_packages
+setup_vm_kernel
 setup_users
 setup_devices
 setup_kernel_switches
