@@ -76,6 +76,18 @@ describe('inside the container', () => {
     expect(pids).toContain(1);
   });
 
+  it('the default init reaps orphans: no zombie remains', async () => {
+    // The inner sh exits at once, so its background sleep is orphaned and re-parented to PID 1.
+    // (An orphan is what any init can reap: a child whose parent is still alive but never waits,
+    // as in `sleep 0.1 & exec sleep 100`, stays a zombie under podman's --init as well.)
+    const r = await inside('sh -c "sleep 0.1 &"; sleep 1; ps -o pid,ppid,stat,comm');
+    expect(r.exitCode).toBe(0);
+    const rows = r.stdout.trim().split('\n').slice(1).map((line) => line.trim().split(/\s+/));
+    expect(rows.length).toBeGreaterThanOrEqual(2); // tsctr-init and ps (the payload's last command)
+    expect(rows.filter((cols) => cols[2].startsWith('Z'))).toEqual([]);
+    expect(rows.find((cols) => cols[0] === '1')?.[3]).toBe('tsctr-init');
+  });
+
   it('has podman\'s default capabilities', async () => {
     const r = await inside('grep CapEff /proc/self/status');
     expect(r.stdout.trim()).toBe(`CapEff:\t${DEFAULT_CAPS_HEX}`);
@@ -134,7 +146,7 @@ describe('bad input: exit 125, a clear message, nothing created', () => {
     [['run', '--cap-add', 'NOT_A_CAP', BUSYBOX], /unknown capability "NOT_A_CAP"/],
     [['run', '--name', 'bad name', BUSYBOX], /invalid container name/],
     [['run', '--pull', 'sometimes', BUSYBOX], /invalid --pull/],
-    [['run', '--network', 'host', BUSYBOX], /--network "host" is not supported yet/],
+    [['run', '--network', 'bridge', BUSYBOX], /invalid --network "bridge": use slirp4netns/],
     [['run', '--storage-driver', 'vfs', BUSYBOX], /unknown storage driver "vfs"/],
     [['run', '--pull', 'never', 'localhost:5000/fixtures/second'], /image not known/],
   ])('%j', async (args, message) => {
