@@ -48,4 +48,7 @@ result stats limit=$(echo "$json" | sed -n 's/.*"mem_limit_bytes": \([0-9]*\).*/
 $T update --memory 96m st >/dev/null
 result update exit=$? memory_max=$(cat "$dir/memory.max") inspect_memory=$($T inspect --format '{{.HostConfig.Memory}}' st)
 $T rm -f st pids oom >/dev/null
-result cleanup left=$(ls -d "$CGROUP"/tsctr-* 2>/dev/null | grep -vc tsctr-leaf)
+# The engines remove their cgroups as they finish, just after the state says exited.
+left() { ls -d "$CGROUP"/tsctr-* 2>/dev/null | grep -vc tsctr-leaf; }
+for i in $(seq 20); do [ "$(left)" = 0 ] && break; sleep 1; done
+result cleanup left=$(left)
