@@ -61,7 +61,7 @@ export class Engine implements ControlHandler {
   private readonly logClock = new LogClock();
   /** Exec and copy sessions: their clients' stdin and resizes go to them, not to the payload. */
   private readonly sessions = new ClientSessions();
-  private readonly execs = new ExecService(() => ({ config: this.config, rootfs: this.merged, pid: this.exitReport ? undefined : this.pid }), this.sessions);
+  private readonly execs = new ExecService(() => ({ config: this.config, rootfs: this.merged, pid: this.exitReport ? undefined : this.pid, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }), this.sessions);
 
   private constructor(
     private readonly args: EngineArgs,
