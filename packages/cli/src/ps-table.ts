@@ -15,7 +15,7 @@ export function psRow(r: ContainerRecord, now: Date, noTrunc: boolean): string[]
     commandText(r.config.process.args, noTrunc),
     formatAgo(new Date(r.config.created), now),
     statusText(r.state, now),
-    formatPortsColumn(r.config.network.ports),
+    formatPortsColumn(r.config.network?.ports),
     r.config.name,
   ];
 }
@@ -43,7 +43,7 @@ export function psJson(r: ContainerRecord, now: Date): Record<string, unknown> {
     Mounts: [],
     Names: [config.name],
     Pid: state.status === 'running' ? (state.pid ?? 0) : 0,
-    Ports: psJsonPorts(config.network.ports),
+    Ports: psJsonPorts(config.network?.ports),
     StartedAt: toUnix(state.startedAt),
     State: stateName(state),
     Status: statusText(state, now),
