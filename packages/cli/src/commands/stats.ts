@@ -9,7 +9,8 @@ import { cpuPercent, renderStatsTable, statsJson, type StatsSample } from '../ou
 
 interface StatsArgs extends GlobalOptions {
   containers?: string[];
-  'no-stream'?: boolean;
+  /** yargs reads --no-stream as stream=false. */
+  stream?: boolean;
   format?: string;
   interval?: number;
 }
@@ -50,7 +51,7 @@ export const command: CommandModule<object, StatsArgs> = {
   builder: (y) =>
     y
       .positional('containers', { type: 'string', array: true, describe: 'Names or ids (default: every running container)' })
-      .option('no-stream', { type: 'boolean', describe: 'Print one reading and exit' })
+      .option('stream', { type: 'boolean', default: true, describe: 'Keep printing readings (--no-stream: print one and exit)' })
       .option('format', { type: 'string', describe: 'json or table' })
       .option('interval', { alias: 'i', type: 'number', default: 2, describe: 'Seconds between readings when streaming' }) as never,
   handler: async (argv) => {
@@ -61,7 +62,7 @@ export const command: CommandModule<object, StatsArgs> = {
     for (;;) {
       const samples = sample(await selected(argv), previous);
       const text = argv.format === 'json' ? formatJson(samples.map(statsJson)) : renderStatsTable(samples);
-      if (argv['no-stream']) {
+      if (argv.stream === false) {
         process.stdout.write(text);
         return;
       }
