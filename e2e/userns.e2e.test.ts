@@ -5,10 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import * as path from 'node:path';
-
-const CLI = path.resolve(__dirname, '..', 'packages', 'cli', 'bin', 'tsctr');
-const TEST_USER = 'tsctr-test';
-const NOSUB_USER = 'tsctr-nosub';
+import { INSTALLED_SHIM, NOSUB_USER, TEST_USER, TSCTR_BIN } from './lib';
 
 interface CliResult {
   status: number | null;
@@ -16,9 +13,9 @@ interface CliResult {
   stderr: string;
 }
 
-// TODO: switch to the shared e2e/lib helper once it exists.
+/** Synchronous on purpose: these tests check exact stdio and status of one short command each. */
 function tsctrAs(user: string, args: readonly string[]): CliResult {
-  const r = spawnSync('runuser', ['-u', user, '--', process.execPath, CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: '/' });
+  const r = spawnSync('runuser', ['-u', user, '--', TSCTR_BIN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: '/' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -112,7 +109,7 @@ describe('tsctr unshare', () => {
  * namespace with its own mount namespace), over a busybox rootfs. The full path comes with `tsctr run`.
  */
 describe('tsctr-shim init', () => {
-  const SHIM = path.resolve(__dirname, '..', 'packages', 'engine', 'native', 'build', 'tsctr-shim');
+  const SHIM = INSTALLED_SHIM;
   const uid = idOf(TEST_USER, '-u');
   const gid = idOf(TEST_USER, '-g');
   let work: string;
@@ -154,7 +151,7 @@ describe('tsctr-shim init', () => {
     const [payloadPid, , ...ps] = r.stdout.trim().split('\n');
     expect(payloadPid).toBe('2');
     expect(ps.map((l) => l.trim().split(/\s+/))).toEqual([
-      ['1', 'tsctr-shim'],
+      ['1', 'tsctr-init'],
       ['2', 'ps'],
     ]);
     expect(r.statusLines[0]).toMatch(/^pid \d+$/);

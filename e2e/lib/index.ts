@@ -2,6 +2,8 @@
 export { TEST_USER, NOSUB_USER, userInfo, type UserInfo } from './users';
 export {
   TSCTR_BIN,
+  INSTALL_DIR,
+  INSTALLED_SHIM,
   runTsctr,
   runAsTestUser,
   runCommand,

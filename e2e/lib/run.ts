@@ -5,6 +5,9 @@ import type { TestStore } from './test-store';
 
 /** The installed CLI (e2e/setup/install.sh; refreshed by the e2e global setup). */
 export const TSCTR_BIN = '/usr/local/bin/tsctr';
+/** Where install.sh puts the build (readable by every user, unlike a checkout under /root). */
+export const INSTALL_DIR = '/opt/tsctr';
+export const INSTALLED_SHIM = `${INSTALL_DIR}/packages/engine/native/build/tsctr-shim`;
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface RunResult {

@@ -11,7 +11,7 @@ const image: ResolvedImage = {
 
 const request: CreateRequest = {
   command: [], env: [], envFromFiles: [], groupAdd: [], labels: [], init: true, readOnly: false, tty: false, interactive: false,
-  autoRemove: false, storageDriver: 'overlay', network: 'none',
+  autoRemove: false, storageDriver: 'overlay', network: { mode: 'none', options: [] },
   security: { privileged: false, capAdd: [], capDrop: [], seccomp: { kind: 'default' }, noNewPrivileges: false, readOnly: false },
   userns: { mode: 'default', mappings: { uidMap: [{ containerId: 0, hostId: 1000, size: 1 }], gidMap: [{ containerId: 0, hostId: 1000, size: 1 }] } },
 };
