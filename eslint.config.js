@@ -3,7 +3,7 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/engine/native/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/dist-bundle/**', '**/node_modules/**', 'packages/engine/native/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

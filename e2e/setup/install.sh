@@ -22,11 +22,22 @@ runuser -u "$TEST_USER" -- test -x "$node" \
 exec 9>/run/tsctr-install.lock
 flock 9
 
+# The installed CLI runs the esbuild bundles (packages/cli/dist-bundle): remake them when a `tsc -b`
+# ran after the last `npm run build`, so the install never pairs a fresh dist with stale bundles.
+bundle="$repo/packages/cli/dist-bundle/tsctr.bundle.js"
+for info in "$repo"/packages/*/tsconfig.tsbuildinfo; do
+  if [ ! -f "$bundle" ] || [ "$info" -nt "$bundle" ]; then
+    log "bundles older than $info: node packages/cli/scripts/bundle.js"
+    "$node" "$repo/packages/cli/scripts/bundle.js" || die "bundling failed"
+    break
+  fi
+done
+
 mkdir -p "$INSTALL_DIR"
 status=0
 rsync -a --delete --delete-excluded --chown=root:root --chmod=u+rwX,go+rX,go-w \
   --include='/packages/' --include='/packages/*/' \
-  --include='/packages/*/package.json' --include='/packages/*/dist/***' \
+  --include='/packages/*/package.json' --include='/packages/*/dist/***' --include='/packages/cli/dist-bundle/***' \
   --include='/packages/*/node_modules/***' --include='/packages/cli/bin/***' \
   --include='/packages/engine/native/' --include='/packages/engine/native/build/***' \
   --include='/node_modules/***' --include='/package.json' \

@@ -4,6 +4,7 @@ import { probeHostFacts, type HostFacts } from '@tsctr/engine/sys/host-facts';
 import { containersDir } from '@tsctr/engine/storage/layout';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
 import { TsctrError } from '@tsctr/engine/errors';
+import { cliPackageJsonFile } from '@tsctr/engine/install-layout';
 import { storePathsFrom, type GlobalOptions } from '../global-options';
 import { formatJson } from '../output/json';
 import { formatYamlish } from '../output/yamlish';
@@ -87,7 +88,7 @@ export const command: CommandModule<object, InfoArgs> = {
     const facts = probeHostFacts();
     const driver = argv['storage-driver'] ?? (facts.overlayUserxattr ? 'overlay' : 'fuse-overlayfs');
     if (driver !== 'overlay' && driver !== 'fuse-overlayfs') throw new TsctrError(`unknown --storage-driver "${driver}": use overlay or fuse-overlayfs`);
-    const pkg = JSON.parse(fs.readFileSync(require.resolve('../../package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(fs.readFileSync(cliPackageJsonFile(), 'utf8')) as { version: string };
     const info = buildInfo(facts, paths, driver, { images: await countImages(paths).catch(() => 0), containers: countContainers(paths) }, pkg.version);
     if (argv.format === 'json') process.stdout.write(formatJson(info));
     else if (argv.format) process.stdout.write(renderTemplate(argv.format, [info], Object.keys(info)));

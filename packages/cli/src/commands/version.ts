@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { cliPackageJsonFile } from '@tsctr/engine/install-layout';
 
 interface VersionArgs {
   format?: string;
@@ -11,7 +11,7 @@ export const command: CommandModule<object, VersionArgs> = {
   describe: 'Show the tsctr version',
   builder: (y) => y.option('format', { type: 'string', describe: 'json for machine-readable output' }),
   handler: (argv) => {
-    const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(cliPackageJsonFile(), 'utf8')) as { version: string };
     const info = { Version: pkg.version, NodeVersion: process.version, OsArch: `${process.platform}/${process.arch}` };
     if (argv.format === 'json') process.stdout.write(JSON.stringify(info, null, 2) + '\n');
     else process.stdout.write(`Version:      ${info.Version}\nNode Version: ${info.NodeVersion}\nOS/Arch:      ${info.OsArch}\n`);

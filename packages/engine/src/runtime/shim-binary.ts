@@ -8,13 +8,13 @@
  * /proc/<pid>/exe then names a file nobody can modify.
  */
 import { closeSync, constants, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
-import * as path from 'node:path';
 import { TsctrError } from '../errors';
+import { shimBinaryFile } from '../install-layout';
 import { F_ADD_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC, fcntl, memfdCreate } from '../sys/libc';
 
 /** packages/engine/native/build/tsctr-shim, seen from src/runtime or dist/runtime. */
 export function shimBinaryPath(): string {
-  const file = path.resolve(__dirname, '..', '..', 'native', 'build', 'tsctr-shim');
+  const file = shimBinaryFile();
   if (!existsSync(file)) {
     throw new TsctrError(`the tsctr-shim binary is missing (${file}): build it with "npm run build" (or "make -C packages/engine/native")`);
   }

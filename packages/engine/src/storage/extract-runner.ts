@@ -3,8 +3,8 @@
  * user's subordinate ids, which only root of a user namespace with the user's mapping can create,
  * chown or delete.
  */
-import * as path from 'node:path';
 import { TsctrError } from '../errors';
+import { entryPointPath } from '../install-layout';
 import type { IdMappings } from '../runtime/idmap';
 import { runInUserNamespace } from '../runtime/userns';
 import { isExtractLineResult, type ExtractJob, type ExtractLineResult } from './extract-job';
@@ -16,9 +16,9 @@ export interface NamespaceRunner {
   removeTrees(paths: readonly string[]): Promise<void>;
 }
 
-/** The compiled worker next to this module (dist/storage/extract-worker.js). */
+/** The worker's entry point (its bundle, or dist/storage/extract-worker.js). */
 export function extractWorkerScript(): string {
-  return path.join(__dirname, 'extract-worker.js');
+  return entryPointPath('extract-worker');
 }
 
 /** Pure: the result lines of the worker's stdout, in layer order; a missing line becomes an error. */

@@ -5,9 +5,9 @@
  * stdin /dev/null, stdout and stderr appended to engine.log. Resolves when the engine reports on fd 4.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { TsctrError } from '../../errors';
+import { entryPointPath } from '../../install-layout';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
 import { discardCgroup, engineCgroupArgs, prepareContainerCgroup, releaseCgroupFd, withCgroupFd, type PreparedCgroup } from '../../cgroups/container-cgroup';
@@ -21,9 +21,9 @@ export type EngineReadyEvent =
   | { readonly event: 'started'; readonly pid: number }
   | { readonly event: 'error'; readonly message: string; readonly exitCode?: number };
 
-/** dist/runtime/engine/engine-main.js next to this module's directory. */
+/** The engine's entry point (its bundle, or dist/runtime/engine/engine-main.js). */
 export function engineMainPath(): string {
-  return path.resolve(__dirname, '..', 'engine', 'engine-main.js');
+  return entryPointPath('engine-main');
 }
 
 /** The network helper's pipes, inherited by the engine (docs/architecture.md, "Networking"). */

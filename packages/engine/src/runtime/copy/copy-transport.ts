@@ -3,10 +3,10 @@
  * (it has the root filesystem mounted), otherwise through copy-worker in the container's user
  * namespace, which mounts it privately. Both carry one tar stream.
  */
-import * as path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type * as net from 'node:net';
 import { TsctrError } from '../../errors';
+import { entryPointPath } from '../../install-layout';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest, type CopyInSpec, type ExitReport } from '../control-protocol';
 import { connectToEngine } from '../containers/control-client';
@@ -104,7 +104,7 @@ async function openEngineSession(p: StorePaths, id: string, request: ControlRequ
 }
 
 function workerScript(): string {
-  return path.join(__dirname, 'copy-worker.js');
+  return entryPointPath('copy-worker');
 }
 
 /** Starts copy-worker in the container's user namespace with a private mount namespace. */
