@@ -68,6 +68,11 @@ export async function bootGuest(workDir: string, params: GuestParams, disk: stri
   if (!kernel) throw new Error(vmPrerequisiteProblem()?.reason ?? 'no guest kernel');
   const initrd = path.join(workDir, 'initrd.gz');
   await mustRun(['bash', path.join(HERE, 'build-initramfs.sh'), VM_KERNEL_DIR, initrd]);
+  // The guest runs limits.sh as the unprivileged user, who may not be able to enter the checkout
+  // (CI clones under /root): the scripts go to the work dir, opened up for reading.
+  const guestDir = path.join(workDir, 'guest');
+  fs.cpSync(path.join(HERE, 'guest'), guestDir, { recursive: true });
+  fs.chmodSync(workDir, 0o755);
   const paramsFile = path.join(workDir, 'params.sh');
   fs.writeFileSync(paramsFile, Object.entries(params).map(([k, v]) => `${k}='${v}'\n`).join(''));
   const consoleLog = path.join(workDir, 'console.log');
@@ -77,7 +82,7 @@ export async function bootGuest(workDir: string, params: GuestParams, disk: stri
     'qemu-system-x86_64', '-accel', 'tcg', '-m', '3072', '-smp', '2', '-display', 'none', '-no-reboot',
     '-serial', `file:${consoleLog}`, '-serial', `file:${resultsLog}`,
     '-kernel', kernel, '-initrd', initrd,
-    '-append', `console=ttyS0 quiet panic=-1 tsctr.stage2=${path.join(HERE, 'guest', 'stage2.sh')} tsctr.params=${paramsFile}`,
+    '-append', `console=ttyS0 quiet panic=-1 tsctr.stage2=${path.join(guestDir, 'stage2.sh')} tsctr.params=${paramsFile}`,
     '-virtfs', 'local,path=/,mount_tag=host,security_model=passthrough,readonly=on,multidevs=remap',
     '-drive', `file=${disk},format=raw,if=virtio,cache=unsafe`,
   ], { timeoutMs });
