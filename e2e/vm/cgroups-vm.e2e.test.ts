@@ -5,7 +5,6 @@
  * the whole file: TCG emulation makes Node ~40x slower, so the in-guest suite is small.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES, TEST_USER, makeTestStore, runTsctr, userInfo, type TestStore } from '../lib';
 import { bootGuest, makeStoreDisk, parseGuestResults, vmPrerequisiteProblem, type GuestRun } from './vm-guest';
@@ -37,7 +36,8 @@ suite('cgroup v2 limits in a qemu guest', () => {
     // The guest cannot reach the host's registry: the image is pulled here and its store travels on a disk.
     const pulled = await runTsctr(['pull', '-q', FIXTURES.busybox], { store });
     expect(pulled.exitCode).toBe(0);
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsctr-vm-'));
+    // Not under /tmp: the guest mounts a tmpfs of its own there.
+    workDir = fs.mkdtempSync('/var/tmp/tsctr-vm-');
     const disk = path.join(workDir, 'store.img');
     await makeStoreDisk(store.root, disk, userInfo(TEST_USER));
     guest = await bootGuest(workDir, { TEST_USER, STORE_ROOT: store.root, IMAGE: FIXTURES.busybox }, disk, GUEST_TIMEOUT_MS);
