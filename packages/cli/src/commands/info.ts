@@ -30,7 +30,7 @@ export function defaultMapping(ownId: number, ranges: readonly { start: number; 
 
 /** Pure: podman-like info record (keys as in `podman info --format json`, trimmed to what tsctr knows). */
 export function buildInfo(facts: HostFacts, paths: StorePaths, driver: string, counts: { images: number; containers: number }, version: string, cgroups: CgroupSupport = probeCgroupSupport()) {
-  const cgroupVersion = facts.cgroups.layout === 'v2' ? 'v2' : facts.cgroups.layout === 'hybrid' ? 'v1 (hybrid, v2 unified hierarchy without controllers)' : 'v1';
+  const cgroupVersion = cgroups.version === 'hybrid' ? 'v1 (hybrid, v2 unified hierarchy without controllers)' : cgroups.version;
   const limits = limitsSummary(cgroups);
   const present = (p: string | undefined) => p ?? 'not found';
   return {

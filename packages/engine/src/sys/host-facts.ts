@@ -20,22 +20,6 @@ export function kernelHasOverlayUserxattr(release: string): boolean {
   return major > 5 || (major === 5 && minor >= 11);
 }
 
-export type CgroupLayout = 'v2' | 'hybrid' | 'v1';
-
-export interface CgroupFacts {
-  readonly layout: CgroupLayout;
-  /** The process's own v2 cgroup path (from /proc/self/cgroup "0::"). */
-  readonly ownPath?: string;
-  /** Controllers available in the process's own v2 cgroup: what the user may limit. */
-  readonly delegatedControllers: readonly string[];
-}
-
-/** Pure: the "0::/path" line of /proc/self/cgroup. */
-export function parseUnifiedCgroupPath(procSelfCgroup: string): string | undefined {
-  const line = procSelfCgroup.split('\n').find((l) => l.startsWith('0::'));
-  return line?.slice(3);
-}
-
 export interface HostFacts {
   readonly kernel: string;
   readonly os: string;
@@ -48,7 +32,6 @@ export interface HostFacts {
   /** Absolute path of each helper program found in PATH, or undefined. */
   readonly programs: Readonly<Record<string, string | undefined>>;
   readonly devices: { readonly fuse: boolean; readonly tun: boolean };
-  readonly cgroups: CgroupFacts;
 }
 
 export const helperPrograms = ['newuidmap', 'newgidmap', 'fuse-overlayfs', 'slirp4netns', 'pasta'] as const;
@@ -83,36 +66,6 @@ function probeUserNamespaces(): boolean {
   return fs.existsSync('/proc/self/ns/user');
 }
 
-function isWritable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function probeCgroups(root = '/sys/fs/cgroup'): CgroupFacts {
-  let layout: CgroupLayout = 'v1';
-  let unifiedRoot: string | undefined;
-  if (fs.existsSync(path.join(root, 'cgroup.controllers'))) {
-    layout = 'v2';
-    unifiedRoot = root;
-  } else if (fs.existsSync(path.join(root, 'unified', 'cgroup.procs'))) {
-    layout = 'hybrid';
-    unifiedRoot = path.join(root, 'unified');
-  }
-  const ownPath = parseUnifiedCgroupPath(readText('/proc/self/cgroup') ?? '');
-  let delegatedControllers: string[] = [];
-  if (unifiedRoot && ownPath !== undefined) {
-    const own = path.join(unifiedRoot, ownPath);
-    const text = readText(path.join(own, 'cgroup.controllers')) ?? '';
-    // Controllers count as delegated only where the user may create child cgroups and move processes.
-    if (isWritable(own) && isWritable(path.join(own, 'cgroup.subtree_control'))) delegatedControllers = text.trim().split(/\s+/).filter(Boolean);
-  }
-  return { layout, ownPath, delegatedControllers };
-}
-
 export function probeHostFacts(): HostFacts {
   const user = currentUser();
   const sub = readSubordinateIds(user);
@@ -130,6 +83,5 @@ export function probeHostFacts(): HostFacts {
     overlayUserxattr: kernelHasOverlayUserxattr(release),
     programs,
     devices: { fuse: fs.existsSync('/dev/fuse'), tun: fs.existsSync('/dev/net/tun') },
-    cgroups: probeCgroups(),
   };
 }
