@@ -1,10 +1,14 @@
 /** Connects the container image policy (engine image-source) to the image index and the pull. */
 import { openImageIndex } from '@tsctr/engine/image/image-catalog-store';
 import { matchImage } from '@tsctr/engine/image/image-match';
-import { pullImage } from '@tsctr/engine/image/pull';
 import type { ImageSourcePort } from '@tsctr/engine/runtime/containers/image-source';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
-import { createPullReporter } from './output/pull-bars';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Loaded only when the image has to be pulled: `run` of a present image skips the registry client.
+const loadPull = (): typeof import('@tsctr/engine/image/pull') => require('@tsctr/engine/image/pull');
+const loadPullBars = (): typeof import('./output/pull-bars') => require('./output/pull-bars');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function createImageSource(paths: StorePaths, opts: { quiet: boolean }): ImageSourcePort {
   const index = openImageIndex(paths);
@@ -15,9 +19,9 @@ export function createImageSource(paths: StorePaths, opts: { quiet: boolean }): 
       return { id: match.image.id, name: match.name ?? match.image.names[0] ?? match.image.id, layers: match.image.layers };
     },
     pull: async (input) => {
-      const reporter = createPullReporter({ quiet: opts.quiet });
+      const reporter = loadPullBars().createPullReporter({ quiet: opts.quiet });
       try {
-        return (await pullImage(input, { paths, quiet: opts.quiet, onProgress: (e) => reporter.onEvent(e) })).id;
+        return (await loadPull().pullImage(input, { paths, quiet: opts.quiet, onProgress: (e) => reporter.onEvent(e) })).id;
       } finally {
         reporter.stop();
       }

@@ -8,7 +8,6 @@ import { constants as osConstants, userInfo } from 'node:os';
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
-import execa from 'execa';
 import { TsctrError, errnoName, isErrnoException } from '../errors';
 import type { IdMapEntry, IdMappings } from './idmap';
 import { sealedShimFd } from './shim-binary';
@@ -99,11 +98,23 @@ export function findIdMapTool(name: 'newuidmap' | 'newgidmap'): string {
   throw new TsctrError(`${name} not found: tsctr needs it to map your subordinate ids; install the uidmap package (apt-get install uidmap)`);
 }
 
+/** Runs newuidmap/newgidmap without blocking the event loop (both run at once); resolves with its exit status and output. */
+function runIdMapTool(file: string, args: readonly string[]): Promise<{ exitCode: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => output.push(b));
+    child.stderr.on('data', (b: Buffer) => output.push(b));
+    child.once('error', (err) => resolve({ exitCode: 127, output: err.message }));
+    child.once('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), output: Buffer.concat(output).toString('utf8') }));
+  });
+}
+
 async function writeIdMap(tool: 'newuidmap' | 'newgidmap', pid: number, entries: readonly IdMapEntry[]): Promise<void> {
   const file = findIdMapTool(tool);
-  const result = await execa(file, newIdMapArgs(pid, entries), { reject: false, stdin: 'ignore' });
+  const result = await runIdMapTool(file, newIdMapArgs(pid, entries));
   if (result.exitCode === 0) return;
-  const detail = (result.stderr || result.stdout || `exit status ${result.exitCode}`).trim();
+  const detail = (result.output || `exit status ${result.exitCode}`).trim();
   const idFile = tool === 'newuidmap' ? SUBUID_FILE : SUBGID_FILE;
   throw new TsctrError(
     `${tool} ${newIdMapArgs(pid, entries).join(' ')} failed: ${detail}: check that ${idFile} grants these ranges to ` +

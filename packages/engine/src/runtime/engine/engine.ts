@@ -225,13 +225,18 @@ export class Engine implements ControlHandler {
       }
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
       await this.execs.settle(OUTPUT_DRAIN_MS);
-      await this.server?.finish(report);
+      // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left to wait for.
+      const removing = this.config.autoRemove && this.startPromise !== undefined;
+      if (!removing) await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       await removeContainerCgroup(this.args.cgroupDir);
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
-      if (this.config.autoRemove && this.startPromise) await this.removeContainer();
+      if (removing) {
+        await this.removeContainer();
+        await this.server?.finish(report);
+      }
       process.exit(0);
     })();
     return this.finishing;
