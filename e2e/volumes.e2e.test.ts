@@ -280,6 +280,19 @@ describe('bad input: exit 125, a clear message, nothing created', () => {
     expect(await volumeNames()).not.toContain('new-vol-never-made');
   });
 
+  it('a name in use: the volumes -v would create are not left behind, existing ones are kept', async () => {
+    const taken = await tsctr(['create', '--name', 'taken', '-v', 'kept-vol:/k', BUSYBOX, 'true']);
+    expect(taken.exitCode).toBe(0);
+    const before = await volumeNames();
+    expect(before).toContain('kept-vol');
+    const r = await tsctr(['create', '--name', 'taken', '-v', 'kept-vol:/k', '-v', 'newvol-of-taken:/x', '-v', '/anon', BUSYBOX, 'true']);
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toMatch(/the container name "taken" is already in use/);
+    expect((await volumeNames()).sort()).toEqual(before.sort());
+    expect((await tsctr(['rm', '-v', 'taken'])).exitCode).toBe(0);
+    expect((await tsctr(['volume', 'rm', 'kept-vol'])).exitCode).toBe(0);
+  });
+
   it('a destination that is a regular file in the image cannot take a directory', async () => {
     const r = await tsctr(['run', '--rm', '-v', `${dir()}:/etc/passwd`, BUSYBOX, 'true']);
     expect(r.exitCode).toBe(125);

@@ -4,7 +4,7 @@ import { resolveContainerImage } from '@tsctr/engine/runtime/containers/image-so
 import { createContainer, type ContainerRecord } from '@tsctr/engine/runtime/containers/store';
 import { resolveNetworkForCreate } from '@tsctr/engine/network/create-network';
 import { nameAnonymousVolumes } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
-import { ensureVolumes, newAnonymousVolumeName } from '@tsctr/engine/runtime/volumes/volume-store';
+import { ensureVolumes, newAnonymousVolumeName, removeUnusedVolumes } from '@tsctr/engine/runtime/volumes/volume-store';
 import { withStoreLock } from '@tsctr/engine/storage/lock';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
 import { createImageSource } from './image-port';
@@ -17,9 +17,15 @@ export async function createFromArgs(paths: StorePaths, argv: RunCreateArgs): Pr
   const image = await resolveContainerImage(createImageSource(paths, { quiet: argv.quiet === true }), argv.image, policy);
   const network = await resolveNetworkForCreate(paths, request.network, { publishAll: argv['publish-all'] === true, exposedPorts: image.config.ExposedPorts });
   const mounts = nameAnonymousVolumes(request.mounts ?? [], newAnonymousVolumeName);
-  // Volumes named by -v are created on first use, in the same lock as the record that uses them.
+  // Volumes named by -v are created on first use, in the same lock as the record that uses them;
+  // when the record cannot be written (a name in use, ...), the volumes made for it go again.
   return withStoreLock(paths, async () => {
-    await ensureVolumes(paths, mounts);
-    return createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts, network }, image, process.env));
+    const createdVolumes = await ensureVolumes(paths, mounts);
+    try {
+      return await createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts, network }, image, process.env));
+    } catch (err) {
+      await removeUnusedVolumes(paths, createdVolumes);
+      throw err;
+    }
   });
 }

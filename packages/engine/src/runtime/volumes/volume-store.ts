@@ -86,13 +86,36 @@ export async function createVolume(p: StorePaths, name: string | undefined, opts
   });
 }
 
-/** Creates the volumes a container's mounts name that do not exist yet (under one lock). */
-export async function ensureVolumes(p: StorePaths, mounts: readonly MountSpec[]): Promise<void> {
-  await withStoreLock(p, async () => {
-    for (const m of mounts) {
-      if (m.type === 'volume') await createVolume(p, m.source, { anonymous: m.anonymous, ignoreExisting: true });
+/**
+ * Creates the volumes a container's mounts name that do not exist yet (under one lock) and returns
+ * the names it created, so that a caller whose next step fails can take them back.
+ */
+export async function ensureVolumes(p: StorePaths, mounts: readonly MountSpec[]): Promise<string[]> {
+  return withStoreLock(p, async () => {
+    const created: string[] = [];
+    try {
+      for (const m of mounts) {
+        if (m.type !== 'volume' || (await readVolume(p, m.source))) continue;
+        await createVolume(p, m.source, { anonymous: m.anonymous, ignoreExisting: true });
+        created.push(m.source);
+      }
+    } catch (err) {
+      await removeUnusedVolumes(p, created);
+      throw err;
     }
+    return created;
   });
+}
+
+/** Removes the named volumes that no container uses (the roll-back of `ensureVolumes`). */
+export async function removeUnusedVolumes(p: StorePaths, names: readonly string[]): Promise<void> {
+  for (const name of names) {
+    try {
+      await removeVolume(p, name);
+    } catch (err) {
+      if (!(err instanceof TsctrError)) throw err;
+    }
+  }
 }
 
 /** Pure: the names of the volumes a container config mounts. */

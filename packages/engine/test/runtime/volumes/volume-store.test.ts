@@ -7,7 +7,7 @@ import { createContainer } from '@tsctr/engine/runtime/containers/store';
 import { baseMount } from '@tsctr/engine/runtime/mounts/mount-spec';
 import { volumeDataDir, volumeDir } from '@tsctr/engine/runtime/volumes/volume-layout';
 import {
-  createVolume, ensureVolumes, listVolumes, markCopiedUp, pruneVolumes, readVolume, removeAnonymousVolumes, removeVolume, volumeUsers,
+  createVolume, ensureVolumes, listVolumes, markCopiedUp, pruneVolumes, readVolume, removeAnonymousVolumes, removeUnusedVolumes, removeVolume, volumeUsers,
 } from '@tsctr/engine/runtime/volumes/volume-store';
 
 let paths: StorePaths;
@@ -44,9 +44,19 @@ describe('volume store', () => {
   it('ensureVolumes creates only volume mounts that are missing', async () => {
     await createVolume(paths, 'old');
     fs.writeFileSync(path.join(volumeDataDir(paths, 'old'), 'keep'), 'x');
-    await ensureVolumes(paths, [baseMount('volume', 'old', '/o'), { ...baseMount('volume', 'anon1', '/a'), anonymous: true }, baseMount('bind', '/h', '/b')]);
+    const created = await ensureVolumes(paths, [baseMount('volume', 'old', '/o'), { ...baseMount('volume', 'anon1', '/a'), anonymous: true }, baseMount('bind', '/h', '/b')]);
+    expect(created).toEqual(['anon1']);
     expect((await listVolumes(paths)).map((v) => [v.name, v.anonymous])).toEqual([['anon1', true], ['old', false]]);
     expect(fs.readFileSync(path.join(volumeDataDir(paths, 'old'), 'keep'), 'utf8')).toBe('x');
+  });
+
+  it('ensureVolumes takes back what it created when a later volume fails; removeUnusedVolumes spares used ones', async () => {
+    await expect(ensureVolumes(paths, [baseMount('volume', 'first', '/f'), baseMount('volume', '../bad', '/b')])).rejects.toThrow(/invalid volume name/);
+    expect(await listVolumes(paths)).toEqual([]);
+    await ensureVolumes(paths, [baseMount('volume', 'used', '/u'), baseMount('volume', 'free', '/f')]);
+    await containerUsing('used');
+    await removeUnusedVolumes(paths, ['used', 'free']);
+    expect((await listVolumes(paths)).map((v) => v.name)).toEqual(['used']);
   });
 
   it('rm of a volume a container uses fails naming the container; removeUsers (-f) removes them first', async () => {
