@@ -29,7 +29,7 @@ interface Descriptor {
 interface ImageConfig {
   architecture: string;
   os: string;
-  config: { Cmd?: string[]; Env?: string[]; WorkingDir?: string; Labels?: Record<string, string> };
+  config: { Cmd?: string[]; Env?: string[]; WorkingDir?: string; Labels?: Record<string, string>; ExposedPorts?: Record<string, object> };
   rootfs: { diff_ids: string[] };
 }
 interface TarEntry {
@@ -216,6 +216,16 @@ describe('fixture images', () => {
     expect(manifest.layers[0].digest).toBe(busyboxLayer.digest);
     const own = await gzipLayer(FIXTURES.second, manifest.layers[1]);
     expect(own.get('etc/second-marker')?.data.toString()).toBe('second image\n');
+  });
+
+  it('web: the busybox layer plus /www/index.html, EXPOSE 80/tcp and httpd as its command', async () => {
+    const { manifest, config } = await imageOf(FIXTURES.web);
+    expect(manifest.layers).toHaveLength(2);
+    expect(manifest.layers[0].digest).toBe(busyboxLayer.digest);
+    expect(config.config.ExposedPorts).toEqual({ '80/tcp': {} });
+    expect(config.config.Cmd).toEqual(['httpd', '-f', '-p', '80', '-h', '/www']);
+    const own = await gzipLayer(FIXTURES.web, manifest.layers[1]);
+    expect(own.get('www/index.html')?.data.toString()).toBe('hello from the web fixture\n');
   });
 
   it('private/busybox on the auth registry: refused without credentials, served with them', async () => {

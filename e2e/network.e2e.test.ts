@@ -1,6 +1,6 @@
 /**
  * User-mode networking as the unprivileged user (issue 5): published tcp/udp ports through
- * slirp4netns and pasta, random host ports found with `tsctr port`, host loopback access, none,
+ * slirp4netns and pasta, random host ports found with `tsctr port`, -P for EXPOSEd ports, host loopback access, none,
  * container: sharing, two containers on the same inside port, a host port in use, and no network
  * helper left behind after stop, rm, a killed engine or a failed start. Only loopback is used.
  */
@@ -120,7 +120,7 @@ function httpdArgs(body: string, ports: number[]): string[] {
 
 beforeAll(async () => {
   store = makeTestStore();
-  expect((await tsctr(['pull', '-q', BUSYBOX])).exitCode).toBe(0);
+  for (const image of [BUSYBOX, FIXTURES.web]) expect((await tsctr(['pull', '-q', image])).exitCode).toBe(0);
   udpEcho = path.join(store.dir, 'udp-echo');
   const cc = spawnSync('gcc', ['-static', '-O2', '-o', udpEcho, path.join(__dirname, 'network', 'udp-echo.c')], { encoding: 'utf8' });
   expect(cc.stderr).toBe('');
@@ -167,6 +167,20 @@ describe('slirp4netns (the default network)', () => {
     const dns = await tsctr(['run', '--rm', '--dns', '10.9.9.9', BUSYBOX, 'cat', '/etc/resolv.conf']);
     expect(dns.stdout).toMatch(/^nameserver 10\.9\.9\.9$/m);
     expect(dns.stdout).not.toContain('10.0.2.3');
+  });
+
+  it('-P publishes the image\'s EXPOSEd ports on random host ports, listed by `tsctr port`', async () => {
+    const run = await tsctr(['run', '-d', '-P', '--name', 'exposed', FIXTURES.web]);
+    expect(run).toMatchObject({ exitCode: 0, stderr: '' });
+    const port = await tsctr(['port', 'exposed']);
+    expect(port.exitCode).toBe(0);
+    const mapping = /^80\/tcp -> 0\.0\.0\.0:(\d+)\n$/.exec(port.stdout);
+    expect(mapping).not.toBeNull();
+    const hostPort = Number(mapping?.[1]);
+    expect(hostPort).toBeGreaterThan(0);
+    expect((await curlUntil(`http://127.0.0.1:${hostPort}/`)).stdout).toBe('hello from the web fixture\n');
+    expect((await inspect('exposed')).NetworkSettings.Ports).toEqual({ '80/tcp': [{ HostIp: '', HostPort: String(hostPort) }] });
+    expect((await tsctr(['rm', '-f', 'exposed'])).exitCode).toBe(0);
   });
 
   it('publishes a udp port', async () => {

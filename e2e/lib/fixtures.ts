@@ -26,6 +26,8 @@ export const FIXTURES = {
   second: `${REGISTRY}/fixtures/second:latest`,
   /** The busybox layer plus /data -> /etc and /up -> ../../../../../../../../tmp (mount targets that try to escape). */
   symlinks: `${REGISTRY}/fixtures/symlinks:latest`,
+  /** The busybox layer plus /www/index.html; config EXPOSEs 80/tcp and runs `httpd -f -p 80 -h /www`. */
+  web: `${REGISTRY}/fixtures/web:latest`,
   /** The busybox image on the authenticated registry. */
   privateBusybox: `${AUTH_REGISTRY}/private/busybox:latest`,
 } as const;

@@ -71,5 +71,6 @@ push layers-zstd "localhost:$REGISTRY_PORT/fixtures/layers-zstd:latest"
 push second "localhost:$REGISTRY_PORT/fixtures/second:latest"
 push multi "localhost:$REGISTRY_PORT/fixtures/multi:latest" --all
 push symlinks "localhost:$REGISTRY_PORT/fixtures/symlinks:latest"
+push web "localhost:$REGISTRY_PORT/fixtures/web:latest"
 push busybox "localhost:$AUTH_REGISTRY_PORT/private/busybox:latest"
 log "fixtures pushed"
