@@ -19,6 +19,13 @@ const SUBCOMMANDS: readonly [string, () => Module, readonly string[]][] = [
   ['rename', () => require('./rename'), []],
   ['ps', () => require('./ps'), ['ls', 'list']],
   ['port', () => require('./port'), []],
+  ['exec', () => require('./exec'), []],
+  ['attach', () => require('./attach'), []],
+  ['cp', () => require('./cp'), []],
+  ['top', () => require('./top'), []],
+  ['diff', () => require('./diff'), []],
+  ['stats', () => require('./stats'), []],
+  ['update', () => require('./update'), []],
 ];
 
 const prune: CommandModule<object, GlobalOptions> = {
@@ -32,7 +39,7 @@ const prune: CommandModule<object, GlobalOptions> = {
 
 export const command: CommandModule<object, object> = {
   command: 'container',
-  describe: 'Manage containers (create, run, start, stop, kill, rm, wait, logs, inspect, rename, ls, prune)',
+  describe: 'Manage containers (create, run, start, stop, kill, rm, wait, logs, inspect, rename, ls, port, exec, attach, cp, top, diff, stats, update, prune)',
   builder: (y) => {
     let out = y;
     for (const [, load, aliases] of SUBCOMMANDS) {
