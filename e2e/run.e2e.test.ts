@@ -1,11 +1,14 @@
 /**
  * `tsctr run` as the unprivileged user against the local registry: exit codes, what the container
  * sees inside (ids, hostname, processes, capabilities, /dev, /sys, masked paths, seccomp), security
- * flags, keep-id, upper dir ownership, bad input, and a real terminal (tmux) for -it.
+ * flags, keep-id, upper dir ownership, bad input, a real terminal (tmux) for -it (^C, ^D, resize,
+ * detach keys), start -a -i, signals to a non-tty run (--sig-proxy) and logs --since.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, TSCTR_BIN, makeTestStore, runAsTestUser, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
+import { FIXTURES, TSCTR_BIN, asUserArgv, makeTestStore, runAsTestUser, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
 
 jest.setTimeout(120_000);
 
@@ -178,14 +181,23 @@ describe('bad input: exit 125, a clear message, nothing created', () => {
 describe('-it with a real terminal (tmux)', () => {
   const socket = `/tmp/tsctr-e2e-tmux-${process.pid}`;
   const tmux = (args: string[]) => runAsTestUser(['tmux', '-S', socket, ...args], { env: store.env });
-  const screen = async () => (await tmux(['capture-pane', '-p', '-S', '-50'])).stdout;
-  async function waitForScreen(pattern: RegExp): Promise<string> {
+  const screen = async (session: string) => (await tmux(['capture-pane', '-p', '-t', session, '-S', '-50'])).stdout;
+  async function waitForScreen(session: string, pattern: RegExp): Promise<string> {
     for (let i = 0; i < 200; i++) {
-      const text = await screen();
+      const text = await screen(session);
       if (pattern.test(text)) return text;
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`the terminal never showed ${pattern}:\n${await screen()}`);
+    throw new Error(`the terminal never showed ${pattern}:\n${await screen(session)}`);
+  }
+  const keys = async (session: string, ...k: string[]) => {
+    expect((await tmux(['send-keys', '-t', session, ...k])).exitCode).toBe(0);
+  };
+  /** A 100x30 tmux session running `tsctr run -it ARGS`, then printing the CLI's exit code; waits for sh's prompt. */
+  async function runInTerminal(session: string, args: readonly string[]): Promise<void> {
+    const cmd = [TSCTR_BIN, '--root', store.root, '--runroot', store.runroot, 'run', '-it', ...args].join(' ');
+    expect((await tmux(['new-session', '-d', '-s', session, '-x', '100', '-y', '30', `${cmd}; echo EXIT-CODE=$?; sleep 600`])).exitCode).toBe(0);
+    await waitForScreen(session, /^\/ #/m);
   }
   afterAll(async () => {
     await tmux(['kill-server']);
@@ -193,17 +205,166 @@ describe('-it with a real terminal (tmux)', () => {
   });
 
   it('gets a prompt, tty is /dev/pts/0, Ctrl-C stops sleep, exit 3 returns 3', async () => {
-    const cmd = [TSCTR_BIN, '--root', store.root, '--runroot', store.runroot, 'run', '-it', '--rm', BUSYBOX, 'sh'].join(' ');
-    expect((await tmux(['new-session', '-d', '-x', '100', '-y', '30', `${cmd}; echo EXIT-CODE=$?; sleep 600`])).exitCode).toBe(0);
-    await waitForScreen(/^\/ #/m);
-    await tmux(['send-keys', 'tty', 'Enter']);
-    await waitForScreen(/^\/dev\/pts\/0$/m);
-    await tmux(['send-keys', 'sleep 600', 'Enter']);
-    await tmux(['send-keys', 'C-c']);
-    await tmux(['send-keys', 'echo after-$((40+2))', 'Enter']);
-    await waitForScreen(/^after-42$/m);
-    await tmux(['send-keys', 'exit 3', 'Enter']);
-    await waitForScreen(/EXIT-CODE=3/);
+    await runInTerminal('basic', ['--rm', BUSYBOX, 'sh']);
+    await keys('basic', 'tty', 'Enter');
+    await waitForScreen('basic', /^\/dev\/pts\/0$/m);
+    await keys('basic', 'sleep 600', 'Enter');
+    await keys('basic', 'C-c');
+    await keys('basic', 'echo after-$((40+2))', 'Enter');
+    await waitForScreen('basic', /^after-42$/m);
+    await keys('basic', 'exit 3', 'Enter');
+    await waitForScreen('basic', /EXIT-CODE=3/);
+  });
+
+  it('^D at the prompt is the end of input: the shell ends and run returns 0', async () => {
+    await runInTerminal('eof', ['--rm', BUSYBOX, 'sh']);
+    await keys('eof', 'C-d');
+    await waitForScreen('eof', /EXIT-CODE=0/);
+  });
+
+  it('the container\'s terminal follows a resize of the client\'s window (SIGWINCH)', async () => {
+    await runInTerminal('winch', ['--rm', BUSYBOX, 'sh']);
+    await keys('winch', 'stty size', 'Enter');
+    await waitForScreen('winch', /^30 100$/m);
+    expect((await tmux(['resize-window', '-t', 'winch', '-x', '120', '-y', '40'])).exitCode).toBe(0);
+    // The resize travels CLI -> engine -> pty asynchronously: ask again until it has arrived.
+    let seen = '';
+    for (let i = 0; i < 50 && !/^40 120$/m.test(seen); i++) {
+      await keys('winch', 'clear; stty size', 'Enter');
+      seen = await waitForScreen('winch', /^\d+ \d+$/m);
+    }
+    expect(seen).toMatch(/^40 120$/m);
+    await keys('winch', 'exit', 'Enter');
+    await waitForScreen('winch', /EXIT-CODE=0/);
+  });
+
+  it('ctrl-p,ctrl-q detaches: run returns 0 and the container keeps running; --detach-keys changes the keys', async () => {
+    await runInTerminal('detach', ['--name', 'detached-it', BUSYBOX, 'sh']);
+    await keys('detach', 'echo before-$((1+1))', 'Enter');
+    await waitForScreen('detach', /^before-2$/m);
+    await keys('detach', 'C-p', 'C-q');
+    await waitForScreen('detach', /EXIT-CODE=0/);
+    expect((await tsctr(['inspect', '--format', '{{.State.Status}}', 'detached-it'])).stdout).toBe('running\n');
+    expect((await tsctr(['exec', 'detached-it', 'echo', 'still-here'])).stdout).toBe('still-here\n');
+
+    await runInTerminal('detach2', ['--rm', '--detach-keys', 'ctrl-x,x', BUSYBOX, 'sh']);
+    await keys('detach2', 'C-p', 'C-q', 'echo not-detached', 'Enter');
+    await waitForScreen('detach2', /^not-detached$/m);
+    await keys('detach2', 'C-x', 'x');
+    await waitForScreen('detach2', /EXIT-CODE=0/);
+    expect((await tsctr(['rm', '-f', 'detached-it'])).exitCode).toBe(0);
+    expect((await tsctr(['rm', '-fa'])).exitCode).toBe(0);
   });
 });
 
+describe('start -a -i, signals to a non-tty run, logs --since', () => {
+  it('start -a -i gives stdin (and its EOF) to a created -i container', async () => {
+    const created = await tsctr(['create', '-i', '--name', 'start-stdin', BUSYBOX, 'sh', '-c', 'read l; echo got-$l; exec cat']);
+    expect(created.exitCode).toBe(0);
+    const r = await tsctr(['start', '-a', '-i', 'start-stdin'], 'hello\nrest of it\n');
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'got-hello\nrest of it\n' });
+    expect((await tsctr(['rm', 'start-stdin'])).exitCode).toBe(0);
+  });
+
+  /** The pid of the node process of a tsctr CLI started below `root` (runuser -> env -> sh wrapper -> node). */
+  function cliPidBelow(root: number): number | undefined {
+    const children = (pid: number): number[] => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    for (const pid of [root, ...children(root).flatMap((c) => [c, ...children(c)])]) {
+      try {
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((a) => a.endsWith('packages/cli/bin/tsctr'))) return pid;
+      } catch {
+        // gone
+      }
+    }
+    return undefined;
+  }
+
+  /** `tsctr run` in the background: output so far, the CLI's pid once its output shows `ready`, and its exit code. */
+  function startRun(args: readonly string[]): { stdout: () => string; cliPid: () => Promise<number>; exitCode: Promise<number>; kill: () => void } {
+    const argv = asUserArgv(TEST_USER, [TSCTR_BIN, '--root', store.root, '--runroot', store.runroot, 'run', ...args], store.env);
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, cwd: userInfo(TEST_USER).home });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.resume();
+    const exitCode = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? 128 + (signal ? osConstants.signals[signal] : 0))));
+    return {
+      stdout: () => out,
+      exitCode,
+      cliPid: async () => {
+        await waitFor(() => /ready/.test(out), 'the payload to print ready');
+        const pid = cliPidBelow(child.pid as number);
+        if (pid === undefined) throw new Error('no tsctr CLI process found');
+        return pid;
+      },
+      kill: () => {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      },
+    };
+  }
+
+  async function waitFor(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 300; i++) {
+      if (check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  const trapping = ['sh', '-c', 'trap "echo got-INT" INT; trap "echo got-TERM; exit 7" TERM; echo ready; while true; do sleep 0.1; done'];
+
+  it('SIGINT and SIGTERM sent to the CLI reach the payload (--sig-proxy, the default)', async () => {
+    const run = startRun(['--rm', '--name', 'sig-proxy', BUSYBOX, ...trapping]);
+    try {
+      const pid = await run.cliPid();
+      process.kill(pid, 'SIGINT');
+      await waitFor(() => run.stdout().includes('got-INT'), 'got-INT');
+      process.kill(pid, 'SIGTERM');
+      expect(await run.exitCode).toBe(7);
+      expect(run.stdout()).toBe('ready\ngot-INT\ngot-TERM\n');
+    } finally {
+      run.kill();
+    }
+  });
+
+  it('--sig-proxy=false: SIGTERM ends the CLI, not the container', async () => {
+    const run = startRun(['--sig-proxy=false', '--name', 'no-sig-proxy', BUSYBOX, ...trapping]);
+    try {
+      process.kill(await run.cliPid(), 'SIGTERM');
+      expect(await run.exitCode).toBe(143);
+      expect(run.stdout()).toBe('ready\n');
+      expect((await tsctr(['inspect', '--format', '{{.State.Status}}', 'no-sig-proxy'])).stdout).toBe('running\n');
+    } finally {
+      run.kill();
+      await tsctr(['rm', '-f', 'no-sig-proxy']);
+    }
+  });
+
+  it('logs --since keeps the records from that time on (RFC 3339, Unix seconds, durations)', async () => {
+    const run = await tsctr(['run', '--name', 'since', BUSYBOX, 'sh', '-c', 'echo first; sleep 1.2; echo second']);
+    expect(run.exitCode).toBe(0);
+    const stamped = (await tsctr(['logs', '-t', 'since'])).stdout.trim().split('\n');
+    expect(stamped).toHaveLength(2);
+    const [firstTime, secondTime] = stamped.map((l) => l.split(' ')[0]);
+    expect(stamped.map((l) => l.split(' ').slice(1).join(' '))).toEqual(['first', 'second']);
+    expect((await tsctr(['logs', '--since', secondTime, 'since'])).stdout).toBe('second\n');
+    expect((await tsctr(['logs', '--since', firstTime, 'since'])).stdout).toBe('first\nsecond\n');
+    const between = ((Date.parse(firstTime) + Date.parse(secondTime)) / 2000).toFixed(3);
+    expect((await tsctr(['logs', '--since', between, 'since'])).stdout).toBe('second\n');
+    expect((await tsctr(['logs', '--since', '1h', 'since'])).stdout).toBe('first\nsecond\n');
+    expect((await tsctr(['logs', '--since', String(Math.ceil(Date.now() / 1000) + 3600), 'since'])).stdout).toBe('');
+    const bad = await tsctr(['logs', '--since', 'yesterday-ish', 'since']);
+    expect(bad.exitCode).toBe(125);
+    expect(bad.stderr).toMatch(/invalid --since "yesterday-ish"/);
+    expect((await tsctr(['rm', 'since'])).exitCode).toBe(0);
+  });
+});
