@@ -16,11 +16,18 @@ const CLI_DIR = path.resolve(__dirname, '..');
 const ENGINE_DIST = path.resolve(CLI_DIR, '..', 'engine', 'dist');
 const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 
+/** Bundles without a code cache: the lean monitor trades start-up time for memory. */
+const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras']);
+/** Bundles that are required, not run: no `node NAME.js` stub. */
+const LIBRARIES = new Set(['monitor-extras']);
+
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
   tsctr: path.join(CLI_DIR, 'dist', 'main.js'),
   'engine-main': path.join(ENGINE_DIST, 'runtime/engine/engine-main.js'),
   'monitor-main': path.join(ENGINE_DIST, 'runtime/engine/monitor-main.js'),
+  // Not a program: what the monitor requires on first use (monitor.ts).
+  'monitor-extras': path.join(ENGINE_DIST, 'runtime/engine/monitor-extras.js'),
   'extract-worker': path.join(ENGINE_DIST, 'storage/extract-worker.js'),
   'diff-worker': path.join(ENGINE_DIST, 'runtime/inspect/diff-worker.js'),
   'copy-worker': path.join(ENGINE_DIST, 'runtime/copy/copy-worker.js'),
@@ -29,7 +36,7 @@ const ENTRIES = {
 async function main() {
   const entries = Object.entries(ENTRIES).filter(([, file]) => fs.existsSync(file));
   const missing = Object.keys(ENTRIES).filter((name) => !entries.some(([n]) => n === name));
-  if (missing.includes('tsctr') || missing.includes('engine-main')) throw new Error(`no tsc output for ${missing.join(', ')}: run "tsc -b" first`);
+  if (missing.length > 0) throw new Error(`no tsc output for ${missing.join(', ')}: run "tsc -b" first`);
   fs.mkdirSync(OUT_DIR, { recursive: true });
   await esbuild.build({
     entryPoints: Object.fromEntries(entries.map(([name, file]) => [`${name}.bundle`, file])),
@@ -45,12 +52,15 @@ async function main() {
     minifySyntax: true,
     legalComments: 'none',
     logLevel: 'warning',
+    // monitor.ts requires monitor-extras by a computed path on purpose (a separate bundle).
+    logOverride: { 'unsupported-require-call': 'silent' },
   });
   fs.copyFileSync(path.join(__dirname, 'load-bundle.js'), path.join(OUT_DIR, 'load-bundle.js'));
   for (const [name] of entries) {
     // `node dist-bundle/NAME.js` (how tsctr starts its programs) runs the bundle through the loader.
-    if (name !== 'tsctr') fs.writeFileSync(path.join(OUT_DIR, `${name}.js`), `'use strict';\nrequire('./load-bundle.js').runBundle(require('node:path').join(__dirname, '${name}.bundle.js'));\n`);
-    writeCodeCache(path.join(OUT_DIR, `${name}.bundle.js`));
+    if (name !== 'tsctr' && !LIBRARIES.has(name)) fs.writeFileSync(path.join(OUT_DIR, `${name}.js`), `'use strict';\nrequire('./load-bundle.js').runBundle(require('node:path').join(__dirname, '${name}.bundle.js'));\n`);
+    if (NO_CODE_CACHE.has(name)) fs.rmSync(path.join(OUT_DIR, `${name}.bundle.js.cache`), { force: true });
+    else writeCodeCache(path.join(OUT_DIR, `${name}.bundle.js`));
   }
 }
 

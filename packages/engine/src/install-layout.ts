@@ -20,6 +20,7 @@ export const packagesDir = path.resolve(__dirname, '..', '..');
 /** The Node programs tsctr starts with `node FILE` (each is its own bundle). */
 export const ENTRY_POINTS = {
   'engine-main': 'runtime/engine/engine-main.js',
+  'monitor-main': 'runtime/engine/monitor-main.js',
   'extract-worker': 'storage/extract-worker.js',
   'diff-worker': 'runtime/inspect/diff-worker.js',
   'copy-worker': 'runtime/copy/copy-worker.js',

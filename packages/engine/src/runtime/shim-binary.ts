@@ -22,6 +22,18 @@ export function shimBinaryPath(): string {
 }
 
 let sealedPath: string | undefined;
+let sealedFd: number | undefined;
+
+/** The sealed copy's descriptor once sealedShimFd() made it (a monitor inherits it, monitor-handoff.ts). */
+export function sealedShimDescriptor(): number | undefined {
+  return sealedFd;
+}
+
+/** Uses an inherited sealed copy instead of making one (the monitor after the engine's execve). */
+export function adoptSealedShimFd(fd: number): void {
+  sealedFd = fd;
+  sealedPath = `/proc/self/fd/${fd}`;
+}
 
 /**
  * Path (`/proc/self/fd/N`) of a sealed memfd holding the shim, created once per process. The fd is
@@ -43,6 +55,7 @@ export function sealedShimFd(): string {
   // execve refuses a file that is open for writing (ETXTBSY): keep only a read-only descriptor.
   const readOnly = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY);
   closeSync(fd);
+  sealedFd = readOnly;
   sealedPath = `/proc/self/fd/${readOnly}`;
   return sealedPath;
 }

@@ -60,6 +60,17 @@ export class ControlServer {
     fs.chmodSync(this.socketPath, 0o600);
   }
 
+  /** The listening socket's descriptor (for a monitor that takes it over, monitor-handoff.ts). */
+  get listeningFd(): number | undefined {
+    const fd = (this.server as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+    return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+  }
+
+  /** Serves on an inherited listening socket (the monitor after the engine's execve). */
+  adopt(fd: number): void {
+    this.server.listen({ fd });
+  }
+
   /** Every attached client gets this frame. */
   broadcast(type: Frame, payload: Buffer | string | object): void {
     const frame = encodeFrame(type, payload);

@@ -14,7 +14,7 @@ import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '
 import type { ContainerConfig, StorageDriver } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerConfig, readContainerState } from '../containers/records';
-import { sealedShimFd } from '../shim-binary';
+import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
 import { adoptCgroupFd, oomKilledIn, removeContainerCgroup } from '../../cgroups/container-cgroup';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
 import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
@@ -33,7 +33,8 @@ import { networkKind } from '../../network/network-mode';
 import { planContainerInit } from './init-plan';
 import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
-import { spawnInit } from './payload';
+import { spawnInit, type RunningInit } from './payload';
+import { HANDOFF_IDLE_MS, LEAN_MONITOR_ENV, handOffToMonitor } from './monitor-handoff';
 import { ReadyReporter } from './ready-fd';
 import { mountRootfs, unmountRootfs, type FuseIdShift } from './rootfs';
 import { fuseIdMapping, storageMappings } from './id-shift';
@@ -51,6 +52,8 @@ export class Engine implements ControlHandler {
   private server: ControlServer | undefined;
   private stdio: PayloadStdio | undefined;
   private pid: number | undefined;
+  private init: RunningInit | undefined;
+  private handoffTimer: NodeJS.Timeout | undefined;
   private startPromise: Promise<ControlReply> | undefined;
   private exitReport: ExitReport | undefined;
   private finishing: Promise<void> | undefined;
@@ -112,6 +115,34 @@ export class Engine implements ControlHandler {
     const reply = await this.start();
     if (reply.ok && this.pid !== undefined) this.ready.report({ event: 'started', pid: this.pid });
     else this.ready.report({ event: 'error', message: reply.error ?? 'the container did not start', exitCode: reply.exitCode ?? 125 });
+    this.scheduleHandoff();
+  }
+
+  /** A running container nobody is connected to gets the lean monitor (monitor-handoff.ts) after a short quiet time. */
+  private scheduleHandoff(): void {
+    if (process.env[LEAN_MONITOR_ENV] === '0') return;
+    clearTimeout(this.handoffTimer);
+    this.handoffTimer = setTimeout(() => this.handOffIfIdle(), HANDOFF_IDLE_MS);
+  }
+
+  private handOffIfIdle(): void {
+    const listen = this.server?.listeningFd;
+    const shim = sealedShimDescriptor();
+    const stdio = this.stdio?.parentFds;
+    if (this.exitReport || this.finishing || this.pid === undefined || !this.init || !stdio || this.logFd === undefined || listen === undefined || shim === undefined) return;
+    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy) return;
+    // Output read but not yet handled would be lost with this process: hand it on first.
+    for (const { stream, readable } of this.stdio?.outputs ?? []) for (let chunk = readable.read() as Buffer | null; chunk !== null; chunk = readable.read() as Buffer | null) this.output(stream, chunk);
+    const { cgroupFd, cgroupDir, netHoldFd, netAliveFd } = this.args;
+    try {
+      handOffToMonitor({
+        root: this.paths.root, runroot: this.paths.runRoot, id: this.config.id, merged: this.merged, pid: this.pid, state: this.state.current, owner: this.owner,
+        ...(cgroupDir !== undefined ? { cgroupDir } : {}),
+        fds: { listen, status: this.init.statusFd, log: this.logFd, shim, stdio, ...(netHoldFd !== undefined ? { netHold: netHoldFd, netAlive: netAliveFd } : {}), ...(cgroupFd !== undefined ? { cgroup: cgroupFd } : {}) },
+      });
+    } catch (err) {
+      console.error(`tsctr engine: staying the monitor, the hand-over failed: ${(err as Error).message}`);
+    }
   }
 
   /**
@@ -164,7 +195,7 @@ export class Engine implements ControlHandler {
         const plan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined });
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
         this.relayOutput(this.stdio);
-        spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
+        this.init = spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
           onStarted: (pid) => {
             this.pid = pid;
             const startedAt = new Date().toISOString();
@@ -361,5 +392,6 @@ export class Engine implements ControlHandler {
   disconnected(client: ControlClient): void {
     // an attached client: output simply stops going to it; a session learns its client is gone
     this.sessions.disconnected(client);
+    if (this.startPromise) this.scheduleHandoff();
   }
 }

@@ -44,6 +44,11 @@ export class ExecService {
 
   constructor(private readonly target: () => ExecTarget, private readonly sessions: ClientSessions) {}
 
+  /** Whether any exec'd process still runs. */
+  get busy(): boolean {
+    return this.live.size > 0;
+  }
+
   /** Starts the process; the reply says whether it runs (126/127/125 with a message if not). */
   open(client: ControlClient, spec: ExecSpec): Promise<ControlReply> {
     const { config, rootfs, pid, cgroupFd } = this.target();

@@ -36,6 +36,8 @@ export interface PayloadEvents {
 
 export interface RunningInit {
   readonly relayPid: number;
+  /** Read end of the init's status pipe (for a monitor that takes over, monitor-handoff.ts). */
+  readonly statusFd: number;
 }
 
 export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: PayloadEvents): RunningInit {
@@ -123,5 +125,5 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     ended = true;
     events.onFailed({ exitCode: 125, message: `could not start tsctr-shim init: ${err.message}` });
   });
-  return { relayPid: child.pid ?? -1 };
+  return { relayPid: child.pid ?? -1, statusFd: statusR };
 }

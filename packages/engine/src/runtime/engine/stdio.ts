@@ -20,33 +20,49 @@ export interface PayloadStdio {
   resize(rows: number, cols: number): void;
   /** Closes the engine's copies of the child's ends (after spawn), so EOF/EIO arrive when the payload ends. */
   closeChildEnds(): void;
+  /** The engine's ends, for a monitor that takes them over (monitor-handoff.ts). */
+  readonly parentFds?: ParentStdioFds;
 }
+
+export type ParentStdioFds =
+  | { readonly kind: 'pipes'; readonly stdout: number; readonly stderr: number; readonly stdin?: number }
+  | { readonly kind: 'pty'; readonly master: number };
 
 export function createPipeStdio(withStdin: boolean): PayloadStdio {
   const [stdoutR, stdoutW] = pipe2();
   const [stderrR, stderrW] = pipe2();
   let stdinChild: number;
-  let stdinWriter: net.Socket | undefined;
+  let stdinW: number | undefined;
   if (withStdin) {
-    const [r, w] = pipe2();
-    stdinChild = r;
-    stdinWriter = new net.Socket({ fd: w, readable: false, writable: true });
-    stdinWriter.on('error', () => undefined); // EPIPE when the payload closed its stdin
+    [stdinChild, stdinW] = pipe2();
   } else {
     stdinChild = fs.openSync('/dev/null', fs.constants.O_RDONLY);
   }
+  return {
+    ...pipeRelay({ kind: 'pipes', stdout: stdoutR, stderr: stderrR, ...(stdinW !== undefined ? { stdin: stdinW } : {}) }),
+    childFds: [stdinChild, stdoutW, stderrW],
+    closeChildEnds: () => [stdinChild, stdoutW, stderrW].forEach((fd) => fs.closeSync(fd)),
+  };
+}
+
+/** The relaying half of pipe stdio, on the parent ends (also what a monitor rebuilds after taking them over). */
+export function pipeRelay(fds: Extract<ParentStdioFds, { kind: 'pipes' }>): Omit<PayloadStdio, 'childFds' | 'closeChildEnds'> {
+  let stdinWriter: net.Socket | undefined;
+  if (fds.stdin !== undefined) {
+    stdinWriter = new net.Socket({ fd: fds.stdin, readable: false, writable: true });
+    stdinWriter.on('error', () => undefined); // EPIPE when the payload closed its stdin
+  }
   const reader = (fd: number): Readable => new net.Socket({ fd, readable: true, writable: false });
   return {
-    childFds: [stdinChild, stdoutW, stderrW],
     outputs: [
-      { stream: 'stdout', readable: reader(stdoutR) },
-      { stream: 'stderr', readable: reader(stderrR) },
+      { stream: 'stdout', readable: reader(fds.stdout) },
+      { stream: 'stderr', readable: reader(fds.stderr) },
     ],
     terminal: false,
     writeStdin: (data) => void stdinWriter?.write(data),
     endStdin: () => void stdinWriter?.end(),
     resize: () => undefined,
-    closeChildEnds: () => [stdinChild, stdoutW, stderrW].forEach((fd) => fs.closeSync(fd)),
+    parentFds: fds,
   };
 }
 
@@ -58,6 +74,14 @@ export function createPipeStdio(withStdin: boolean): PayloadStdio {
 export function createPtyStdio(ptmxPath: string): PayloadStdio {
   const { master, slave } = openPtyPair(ptmxPath);
   setWindowSize(master, 24, 80); // until the client reports its size
+  return { ...ptyRelay(master, setWindowSize), childFds: [slave, slave, slave], closeChildEnds: () => fs.closeSync(slave) };
+}
+
+/**
+ * The relaying half of pty stdio, on the master (also what a monitor rebuilds after taking it
+ * over; it passes a `resize` that loads the ioctl binding only when a client resizes).
+ */
+export function ptyRelay(master: number, resize: (fd: number, rows: number, cols: number) => void): Omit<PayloadStdio, 'childFds' | 'closeChildEnds'> {
   const readable = new tty.ReadStream(master);
   // When the last slave fd closes, reading the master fails with EIO: that is the end of output.
   readable.on('error', (err: NodeJS.ErrnoException) => {
@@ -72,7 +96,6 @@ export function createPtyStdio(ptmxPath: string): PayloadStdio {
     closed = true;
   });
   return {
-    childFds: [slave, slave, slave],
     outputs: [{ stream: 'stdout', readable }],
     terminal: true,
     writeStdin: (data) => {
@@ -80,9 +103,9 @@ export function createPtyStdio(ptmxPath: string): PayloadStdio {
     },
     endStdin: () => undefined, // a terminal has no EOF of its own; the user types ^D
     resize: (rows, cols) => {
-      if (!closed) setWindowSize(master, rows, cols);
+      if (!closed) resize(master, rows, cols);
     },
-    closeChildEnds: () => fs.closeSync(slave),
+    parentFds: { kind: 'pty', master },
   };
 }
 
