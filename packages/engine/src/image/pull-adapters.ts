@@ -3,6 +3,7 @@ import type { Descriptor } from 'oci-spec-types';
 import { hasBlob, publishBlob, tempPathForDownload, writeBlob } from '../storage/blobs';
 import { chainIds } from '../storage/digest';
 import { ensureLayers, hasLayer } from '../storage/layers';
+import { extractStreamedLayer } from '../storage/streamed-layer';
 import { findCredentials } from './auth';
 import { recordPulledImage } from './image-catalog-store';
 import { choosePlatformManifest } from './pull-platform';
@@ -29,6 +30,10 @@ function storePort(opts: PullOptions): StorePort {
       );
       return chains;
     },
+    streamLayer: (layer, input, verified) => extractStreamedLayer(paths, layer, input, verified),
+    extractLayers: async (layers, onExtract) => {
+      await ensureLayers(paths, layers, { onExtract });
+    },
     recordImage: (record) => recordPulledImage(paths, record),
   };
 }
@@ -44,10 +49,11 @@ function session(source: PullSource, opts: PullOptions): RegistrySession {
   return {
     getManifest: async (reference) => (await open()).getManifest(source.repository, reference),
     fetchBlob: async (descriptor: Descriptor) => (await open()).fetchBlob(source.repository, descriptor),
-    downloadBlobToStore: async (descriptor, onBytes) => {
+    downloadBlobToStore: async (descriptor, onBytes, tee) => {
       const temp = await tempPathForDownload(opts.paths);
-      await (await open()).downloadBlob(source.repository, descriptor, temp, onBytes);
-      await publishBlob(opts.paths, temp, descriptor.digest);
+      await (await open()).downloadBlob(source.repository, descriptor, temp, onBytes, tee);
+      // downloadBlob checked the digest on the bytes it wrote and flushed the file.
+      await publishBlob(opts.paths, temp, descriptor.digest, { verified: true, synced: true });
     },
   };
 }

@@ -2,6 +2,7 @@
  * The narrow interfaces the pull orchestration (./pull.ts) needs from the registry client and the
  * store. ./pull-adapters.ts implements them with the real modules; unit tests use fakes.
  */
+import type { Readable, Writable } from 'node:stream';
 import type { Descriptor } from 'oci-spec-types';
 import type { StorePaths } from '../storage/paths';
 import type { ImageRecordInput } from '../storage/images';
@@ -27,7 +28,8 @@ export interface RegistrySession {
   /** Small blobs (config): the verified bytes. */
   fetchBlob(descriptor: Descriptor): Promise<Buffer>;
   /** Downloads a layer blob into the store's blob dir (verified, published by rename). */
-  downloadBlobToStore(descriptor: Descriptor, onBytes: (bytesSoFar: number) => void): Promise<void>;
+  /** `tee`: see RegistryClient.downloadBlob (the bytes as they arrive, for a streamed extraction). */
+  downloadBlobToStore(descriptor: Descriptor, onBytes: (bytesSoFar: number) => void, tee?: Writable): Promise<void>;
 }
 
 export interface LayerToEnsure {
@@ -43,6 +45,18 @@ export interface StorePort {
   hasLayer(chainId: string): Promise<boolean>;
   /** Extracts the layers that are missing, verifying diff ids; returns the chain ids. */
   ensureLayers(layers: readonly LayerToEnsure[], onExtract: (index: number, state: 'extracting' | 'done') => void): Promise<string[]>;
+  /**
+   * Extracts and publishes some layers of an image whose chain ids are known (any subset, in any
+   * order), so a pull can extract a layer while others still download. Optional: without it the
+   * pull extracts everything in ensureLayers after the downloads.
+   */
+  /**
+   * Extracts one layer from its blob's bytes as they download (`input`); publishes it only once
+   * `verified` (the download's digest check) resolved and its diff id matched. False: nothing was
+   * published, extract it from the stored blob instead. Optional.
+   */
+  streamLayer?(layer: LayerToEnsure & { readonly chainId: string }, input: Readable, verified: Promise<void>): Promise<boolean>;
+  extractLayers?(layers: readonly (LayerToEnsure & { readonly chainId: string })[], onExtract: (index: number, state: 'extracting' | 'done') => void): Promise<void>;
   /** Records the image (and its name) atomically under the store lock. */
   recordImage(record: ImageRecordInput): Promise<void>;
 }

@@ -8,6 +8,7 @@
  * complete pieces the next pull reuses. A layer the store already has is neither downloaded nor
  * extracted again.
  */
+import { PassThrough } from 'node:stream';
 import { parseAnyManifest, type AnyManifest, type Descriptor, type ImageConfig, parseImageConfig } from 'oci-spec-types';
 import { TsctrError } from '../errors';
 import { readBlob } from '../storage/blobs';
@@ -15,9 +16,10 @@ import { chainIds } from '../storage/digest';
 import { createPullDeps } from './pull-adapters';
 import type { StorePaths } from '../storage/paths';
 import type { PullEvent } from './pull-events';
+import { ExtractionPipeline } from './pull-extraction';
 import { mapWithConcurrency } from './pull-pool';
 import { formatPlatform, wantedPlatform } from './pull-platform';
-import type { FetchedManifest, PlatformWanted, PullDeps, PullSource, RegistrySession } from './pull-ports';
+import type { FetchedManifest, LayerToEnsure, PlatformWanted, PullDeps, PullSource, RegistrySession } from './pull-ports';
 
 export interface PullCredentials {
   readonly username: string;
@@ -49,6 +51,38 @@ export interface PullResult {
 }
 
 const DEFAULT_PARALLEL_DOWNLOADS = 3;
+/** Layers this large are extracted from the download stream (one worker each); smaller ones in batches after their download. */
+const STREAMED_LAYER_MIN_BYTES = 4 * 1024 * 1024;
+/** What the tee buffers while the extract worker starts, so the download does not wait for it. */
+const STREAM_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Downloads a layer blob and extracts it from the same bytes as they arrive. True when the layer
+ * is in the store afterwards; false when the streamed extraction could not be used (the blob is
+ * stored and verified either way; the caller extracts it from there).
+ */
+async function downloadStreamed(deps: PullDeps, session: RegistrySession, layer: Descriptor, target: LayerToEnsure & { readonly chainId: string }, onBytes: (bytes: number) => void, onExtract: (state: 'extracting' | 'done') => void): Promise<boolean> {
+  const streamLayer = deps.store.streamLayer;
+  if (!streamLayer) throw new Error('internal: no streamed extraction');
+  const tee = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
+  let settle!: { resolve: () => void; reject: (err: unknown) => void };
+  const verified = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  verified.catch(() => undefined);
+  onExtract('extracting');
+  const extracted = streamLayer.call(deps.store, target, tee, verified).catch(() => false);
+  try {
+    await session.downloadBlobToStore(layer, onBytes, tee);
+    settle.resolve();
+  } catch (err) {
+    settle.reject(err);
+    tee.destroy();
+    await extracted;
+    throw err;
+  }
+  const ok = await extracted;
+  if (ok) onExtract('done');
+  return ok;
+}
 
 interface ResolvedImage {
   readonly source: PullSource;
@@ -148,25 +182,52 @@ export async function pullImageWith(deps: PullDeps, input: string, opts: PullOpt
   const chains = chainIds(diffIds);
 
   const reportedExisting = new Set<number>();
-  await mapWithConcurrency(layers, opts.parallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS, async (layer: Descriptor, i: number) => {
-    const report = (state: 'waiting' | 'downloading' | 'verifying' | 'exists', bytes: number): void =>
-      emit({ kind: 'blob', role: 'layer', digest: layer.digest, bytes, total: layer.size, state });
-    if ((await deps.store.hasLayer(chains[i])) || (await deps.store.hasBlob(layer.digest))) {
-      reportedExisting.add(i);
-      report('exists', layer.size);
-      return;
-    }
-    report('downloading', 0);
-    await session.downloadBlobToStore(layer, (bytes) => report(bytes >= layer.size ? 'verifying' : 'downloading', bytes));
-  });
+  const layerState = (index: number, state: 'extracting' | 'done'): void => {
+    if (reportedExisting.has(index)) return;
+    const layer = layers[index];
+    emit({ kind: 'blob', role: 'layer', digest: layer.digest, bytes: layer.size, total: layer.size, state });
+  };
+  // Each layer is extracted as soon as its blob is stored, while the others still download.
+  const { extractLayers, streamLayer } = deps.store;
+  const extraction = extractLayers
+    ? new ExtractionPipeline((batch) =>
+        extractLayers.call(deps.store, batch.map((i) => ({ chainId: chains[i], diffId: diffIds[i], blobDigest: layers[i].digest, mediaType: layers[i].mediaType })), (k, state) => layerState(batch[k], state)),
+      )
+    : undefined;
+  try {
+    await mapWithConcurrency(layers, opts.parallelDownloads ?? DEFAULT_PARALLEL_DOWNLOADS, async (layer: Descriptor, i: number) => {
+      const report = (state: 'waiting' | 'downloading' | 'verifying' | 'exists', bytes: number): void =>
+        emit({ kind: 'blob', role: 'layer', digest: layer.digest, bytes, total: layer.size, state });
+      if (await deps.store.hasLayer(chains[i])) {
+        reportedExisting.add(i);
+        report('exists', layer.size);
+        return;
+      }
+      if (await deps.store.hasBlob(layer.digest)) {
+        reportedExisting.add(i);
+        report('exists', layer.size);
+      } else {
+        report('downloading', 0);
+        const onBytes = (bytes: number): void => report(bytes >= layer.size ? 'verifying' : 'downloading', bytes);
+        if (streamLayer && layer.size >= STREAMED_LAYER_MIN_BYTES) {
+          if (await downloadStreamed(deps, session, layer, { chainId: chains[i], diffId: diffIds[i], blobDigest: layer.digest, mediaType: layer.mediaType }, onBytes, (state) => layerState(i, state))) return;
+        } else {
+          await session.downloadBlobToStore(layer, onBytes);
+        }
+      }
+      extraction?.add(i);
+    });
+  } catch (err) {
+    // Nothing may still run when the pull reports its failure.
+    await extraction?.finish().catch(() => undefined);
+    throw err;
+  }
+  await extraction?.finish();
 
+  // Every layer is there by now when extraction ran alongside; this checks them and makes their links.
   await deps.store.ensureLayers(
     layers.map((l, i) => ({ diffId: diffIds[i], blobDigest: l.digest, mediaType: l.mediaType })),
-    (index, state) => {
-      if (reportedExisting.has(index)) return;
-      const layer = layers[index];
-      emit({ kind: 'blob', role: 'layer', digest: layer.digest, bytes: layer.size, total: layer.size, state });
-    },
+    layerState,
   );
 
   const configDigest = parsed.manifest.config.digest;

@@ -22,7 +22,7 @@
  * Errors are RegistryError (a TsctrError) naming registry, repository and HTTP status.
  */
 import * as fs from 'node:fs';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { manifestAcceptTypes, type Descriptor } from 'oci-spec-types';
@@ -224,10 +224,18 @@ export class RegistryClient {
    * Streams a blob into `destFile` (created or truncated, mode 0644, fsynced before close), checking size and
    * digest on the way. On any failure the file is removed. `onProgress` gets the bytes so far.
    */
-  async downloadBlob(repository: string, descriptor: Descriptor, destFile: string, onProgress?: (bytes: number) => void): Promise<void> {
+  /**
+   * `tee` also gets the bytes of the first attempt as they arrive (unverified: the caller must
+   * wait for this promise before trusting them); it is ended with the body, or destroyed when that
+   * attempt fails (a retry is not teed).
+   */
+  async downloadBlob(repository: string, descriptor: Descriptor, destFile: string, onProgress?: (bytes: number) => void, tee?: Writable): Promise<void> {
     const algorithm = this.blobAlgorithm(descriptor, repository);
+    let attempts = 0;
     try {
       await this.withRetries(repository, async () => {
+        const teeing = attempts++ === 0 ? tee : undefined;
+        if (tee && !teeing) tee.destroy();
         const sent = await this.request(repository, `/blobs/${descriptor.digest}`, {});
         await this.throwUnlessBlobOk(sent, repository, descriptor);
         const check = new DigestCheck(algorithm, descriptor.size, (bytes) => {
@@ -237,9 +245,14 @@ export class RegistryClient {
         try {
           // flush: fsync before close, so a blob renamed into the store afterwards is durable.
           const file = fs.createWriteStream(destFile, { mode: 0o644, flush: true });
+          if (teeing) {
+            teeing.on('error', () => undefined); // its reader may stop early: the download goes on
+            check.pipe(teeing);
+          }
           if (sent.response.body) await pipeline(webToNode(sent.response.body), check, file);
           else await pipeline(Readable.from([]), check, file);
         } catch (err) {
+          teeing?.destroy();
           throw this.blobReadError(err, repository, descriptor);
         } finally {
           sent.deadline.clear();
@@ -247,6 +260,7 @@ export class RegistryClient {
         this.verifyBlob(repository, descriptor, check.bytes, check.digest);
       });
     } catch (err) {
+      tee?.destroy();
       await fs.promises.rm(destFile, { force: true });
       throw err;
     }

@@ -42,15 +42,22 @@ export async function sha256OfFile(file: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
+export interface PublishBlobOptions {
+  /** The caller computed the digest of exactly these bytes while writing them (a streaming download check). */
+  readonly verified?: boolean;
+  /** The caller fsynced the file already. */
+  readonly synced?: boolean;
+}
+
 /**
  * Verifies that `tempFile` has `digest`, makes it durable and renames it into the store. When the
  * blob is already there (another pull won the race), the temp file is discarded. On a mismatch the
  * temp file is removed and a TsctrError names the expected and actual digests.
  */
-export async function publishBlob(paths: StorePaths, tempFile: string, digest: string): Promise<string> {
+export async function publishBlob(paths: StorePaths, tempFile: string, digest: string, opts: PublishBlobOptions = {}): Promise<string> {
   const target = blobPath(paths, digest);
   try {
-    const actual = await sha256OfFile(tempFile);
+    const actual = opts.verified ? digest : await sha256OfFile(tempFile);
     if (actual !== digest) {
       throw new TsctrError(`blob ${digest} failed verification: its content has digest ${actual}; the registry sent corrupt or different data`);
     }
@@ -58,11 +65,13 @@ export async function publishBlob(paths: StorePaths, tempFile: string, digest: s
       await fs.promises.rm(tempFile, { force: true });
       return target;
     }
-    const handle = await fs.promises.open(tempFile, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+    if (!opts.synced) {
+      const handle = await fs.promises.open(tempFile, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
     await fs.promises.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     await fs.promises.chmod(tempFile, 0o644);

@@ -8,8 +8,11 @@
 import { extractLayerFile } from './extract';
 import { LayerEntryError } from './extract-plan';
 
+/** blobPath of a layer that arrives on the worker's stdin (a download streamed into extraction). */
+export const STDIN_BLOB = '-';
+
 export interface ExtractJobLayer {
-  /** Compressed (or plain) layer blob. */
+  /** Compressed (or plain) layer blob, or STDIN_BLOB. */
   readonly blobPath: string;
   /** Existing empty directory to extract into. */
   readonly targetDir: string;
@@ -52,7 +55,7 @@ export async function runExtractJob(job: ExtractJob, emit: (line: ExtractLineRes
     for (let index = next++; index < job.layers.length; index = next++) {
       const layer = job.layers[index];
       try {
-        const r = await extractLayerFile(layer.blobPath, layer.targetDir, { mediaType: layer.mediaType });
+        const r = await extractLayerFile(layer.blobPath === STDIN_BLOB ? process.stdin : layer.blobPath, layer.targetDir, { mediaType: layer.mediaType });
         emit({ index, ok: true, diffId: r.diffId, size: r.size, warnings: r.warnings });
       } catch (err) {
         allOk = false;

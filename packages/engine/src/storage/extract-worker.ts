@@ -14,7 +14,8 @@ async function readStdin(): Promise<string> {
 async function main(): Promise<number> {
   let job: unknown;
   try {
-    job = JSON.parse(await readStdin());
+    // A job in argv leaves stdin to the layer data (STDIN_BLOB).
+    job = JSON.parse(process.argv[2] ?? (await readStdin()));
   } catch (err) {
     process.stderr.write(`extract-worker: the job is not JSON: ${(err as Error).message}\n`);
     return 2;

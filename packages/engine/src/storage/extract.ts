@@ -85,9 +85,9 @@ export async function extractLayer(tarStream: Readable, targetDir: string, opts:
 }
 
 /** Extracts a (possibly compressed) layer blob file into `targetDir`. */
-export async function extractLayerFile(blobFile: string, targetDir: string, opts: ExtractOptions & { mediaType?: string } = {}): Promise<ExtractResult> {
+export async function extractLayerFile(blobFile: string | Readable, targetDir: string, opts: ExtractOptions & { mediaType?: string } = {}): Promise<ExtractResult> {
   const decompressed = createDecompressStream(opts.mediaType);
-  const source = fs.createReadStream(blobFile);
+  const source = typeof blobFile === 'string' ? fs.createReadStream(blobFile) : blobFile;
   const feeding = pipeline(source, decompressed);
   feeding.catch(() => undefined);
   const result = await extractLayer(decompressed, targetDir, opts);

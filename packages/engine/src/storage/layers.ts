@@ -223,7 +223,7 @@ async function extractAndPublish(
 }
 
 /** Renames a complete temp layer dir into place; false when another process published it first. */
-async function publishLayer(paths: StorePaths, tempTop: string, record: LayerRecord): Promise<boolean> {
+export async function publishLayer(paths: StorePaths, tempTop: string, record: LayerRecord): Promise<boolean> {
   const json = path.join(tempTop, LAYER_JSON);
   const handle = await fs.promises.open(json, 'wx', 0o644);
   try {
@@ -243,7 +243,7 @@ async function publishLayer(paths: StorePaths, tempTop: string, record: LayerRec
   return true;
 }
 
-async function removeQuietly(runner: NamespaceRunner, dirs: readonly string[]): Promise<void> {
+export async function removeQuietly(runner: NamespaceRunner, dirs: readonly string[]): Promise<void> {
   if (dirs.length === 0) return;
   try {
     await runner.removeTrees(dirs);

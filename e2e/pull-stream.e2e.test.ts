@@ -1,0 +1,150 @@
+/**
+ * Layers of 4 MiB and more are extracted from the download stream while it arrives (image/pull.ts,
+ * storage/streamed-layer.ts). The same guarantees as for extraction from a stored blob: a good
+ * layer is published exactly once; a corrupt blob, a wrong diff id or an escaping entry fails the
+ * pull naming the digest or the entry, and nothing is published, nothing is left in R/tmp.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import * as tar from 'tar-stream';
+import { makeTestStore, runTsctr, type TestStore } from './lib';
+import { TEST_USER, userInfo } from './lib/users';
+
+jest.setTimeout(120_000);
+
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+/** Incompressible-looking, deterministic filler: the layer is larger than the streaming threshold. */
+const BIG = Buffer.concat(Array.from({ length: 6 * 1024 }, (_, i) => createHash('sha512').update(String(i)).digest()).flatMap((b) => [b, b, b, b, b, b, b, b, b, b, b, b, b, b, b, b]));
+
+type Entry = { name: string; content?: Buffer; type?: 'file' | 'symlink'; linkname?: string };
+
+async function buildTar(entries: readonly Entry[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  const done = (async () => {
+    for await (const c of pack) chunks.push(c as Buffer);
+  })();
+  for (const e of entries) {
+    const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644, mtime: new Date(1_700_000_000_000) };
+    await new Promise<void>((resolve, reject) => pack.entry(header, e.type === 'symlink' ? undefined : (e.content ?? Buffer.from('x')), (err) => (err ? reject(err) : resolve())));
+  }
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** Single-layer images; `serve` may replace the layer's bytes on the wire. */
+class Registry {
+  private readonly blobs = new Map<string, Buffer>();
+  private readonly manifests = new Map<string, Buffer>();
+  private server?: http.Server;
+  host = '';
+
+  add(repo: string, layer: Buffer, opts: { diffId?: string; served?: Buffer } = {}): string {
+    const layerDigest = `sha256:${sha256(layer)}`;
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [opts.diffId ?? layerDigest] }, config: {} }));
+    const configDigest = `sha256:${sha256(config)}`;
+    this.blobs.set(`${repo}/${layerDigest}`, opts.served ?? layer);
+    this.blobs.set(`${repo}/${configDigest}`, config);
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+    };
+    this.manifests.set(repo, Buffer.from(JSON.stringify(manifest)));
+    return layerDigest;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => {
+      const url = req.url ?? '';
+      if (url === '/v2/') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      const m = /^\/v2\/(.+)\/manifests\/latest$/.exec(url);
+      const manifest = m ? this.manifests.get(m[1] as string) : undefined;
+      if (manifest) return void res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': manifest.length }).end(req.method === 'HEAD' ? undefined : manifest);
+      const b = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url);
+      const blob = b ? this.blobs.get(`${b[1]}/${b[2]}`) : undefined;
+      if (blob) return void res.writeHead(200, { 'Content-Length': blob.length }).end(req.method === 'HEAD' ? undefined : blob);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.host = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((r) => this.server?.close(r));
+  }
+}
+
+describe('layers extracted while they download', () => {
+  let store: TestStore;
+  let outside: string;
+  const registry = new Registry();
+  const digests: Record<string, string> = {};
+
+  const nothingPublished = (): void => {
+    const layers = path.join(store.root, 'layers');
+    expect(fs.existsSync(layers) ? fs.readdirSync(layers) : []).toEqual([]);
+    expect(fs.existsSync(path.join(store.root, 'tmp')) ? fs.readdirSync(path.join(store.root, 'tmp')) : []).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    expect(BIG.length).toBeGreaterThan(4 * 1024 * 1024);
+    store = makeTestStore();
+    outside = path.join(store.dir, 'outside');
+    fs.mkdirSync(outside);
+    const u = userInfo(TEST_USER);
+    fs.chownSync(outside, u.uid, u.gid);
+    const good = await buildTar([{ name: 'big', content: BIG }, { name: 'small', content: Buffer.from('hello\n') }]);
+    digests.good = registry.add('big/good', good);
+    const corrupt = Buffer.from(good);
+    corrupt[corrupt.length - 2048] ^= 0xff; // same length, one byte differs inside the last entry's data
+    digests.corrupt = registry.add('big/corrupt', good, { served: corrupt });
+    digests.diffid = registry.add('big/diffid', good, { diffId: `sha256:${sha256('something else')}` });
+    registry.add('big/escape', await buildTar([{ name: 'big', content: BIG }, { name: 'evil', type: 'symlink', linkname: outside }, { name: 'evil/planted', content: Buffer.from('x') }]));
+    await registry.start();
+  });
+  afterAll(async () => {
+    await registry.stop();
+    await store.cleanup();
+  });
+
+  it('a corrupt blob fails naming its digest; nothing is published', async () => {
+    const r = await runTsctr(['pull', '-q', `${registry.host}/big/corrupt:latest`], { store });
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toContain(digests.corrupt);
+    expect(fs.existsSync(path.join(store.root, 'blobs', 'sha256', (digests.corrupt as string).slice(7)))).toBe(false);
+    nothingPublished();
+  });
+
+  it('a layer whose content does not match the diff id is refused naming the layer', async () => {
+    const r = await runTsctr(['pull', '-q', `${registry.host}/big/diffid:latest`], { store });
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toContain(digests.diffid);
+    expect(r.stderr).toContain('diff id');
+    nothingPublished();
+  });
+
+  it('an entry escaping through a symlink is refused naming it; nothing outside is written', async () => {
+    const r = await runTsctr(['pull', '-q', `${registry.host}/big/escape:latest`], { store });
+    expect(r.exitCode).toBe(125);
+    expect(r.stderr).toContain('evil/planted');
+    expect(fs.readdirSync(outside)).toEqual([]);
+    nothingPublished();
+  });
+
+  it('a good layer is published once with its content', async () => {
+    const r = await runTsctr(['pull', '-q', `${registry.host}/big/good:latest`], { store });
+    expect(r.exitCode).toBe(0);
+    const layers = fs.readdirSync(path.join(store.root, 'layers'));
+    expect(layers).toEqual([(digests.good as string).slice(7)]);
+    const diff = path.join(store.root, 'layers', layers[0] as string, 'diff');
+    expect(sha256(fs.readFileSync(path.join(diff, 'big')))).toBe(sha256(BIG));
+    expect(fs.readFileSync(path.join(diff, 'small'), 'utf8')).toBe('hello\n');
+    expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
+  });
+});
