@@ -43,6 +43,11 @@ it('a run without limits is unaffected', async () => {
   expect(r).toMatchObject({ exitCode: 0, stdout: 'plain\n' });
 });
 
+onHybridHost('a container without a cgroup of its own keeps the read-only sysfs view of /sys/fs/cgroup (no cgroup2 mount)', async () => {
+  const r = await tsctr(['run', '--rm', '--network', 'none', FIXTURES.busybox, 'sh', '-c', 'grep -c " /sys/fs/cgroup cgroup2 " /proc/mounts; grep " /sys " /proc/mounts | cut -d" " -f3,4 | cut -d, -f1']);
+  expect(r).toMatchObject({ exitCode: 0, stdout: '0\nsysfs ro\n' });
+});
+
 onHybridHost('info says limits are unavailable and why', async () => {
   const r = await tsctr(['info', '--format', 'json']);
   expect(r.exitCode).toBe(0);

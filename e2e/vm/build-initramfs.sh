@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # build-initramfs.sh KERNEL_DIR OUT: a gzip'd cpio with busybox-static, the guest's /init and the
-# kernel modules the test guest needs (virtio, 9p, overlay, virtio_blk + ext4). KERNEL_DIR is an
-# unpacked linux-image package (boot/vmlinuz-*, lib/modules/*). Deterministic and cheap (~1 s).
+# kernel modules the test guest needs (virtio, 9p, overlay, virtio_blk + ext4, fuse for keep-id's
+# fuse-overlayfs). KERNEL_DIR is an unpacked linux-image package (boot/vmlinuz-*, lib/modules/*).
+# Deterministic and cheap (~1 s).
 set -euo pipefail
 kernel_dir=$1 out=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 modules_dir=$(echo "$kernel_dir"/lib/modules/*)
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci fscache netfs 9pnet
-  9pnet_virtio 9p overlay virtio_blk crc16 crc32c_generic mbcache jbd2 ext4"
+  9pnet_virtio 9p overlay virtio_blk crc16 crc32c_generic mbcache jbd2 ext4 fuse"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bin" "$work/modules"

@@ -101,4 +101,17 @@ suite('cgroup v2 limits in a qemu guest', () => {
   it('removed containers leave no cgroup behind', () => {
     expect(result('cleanup')).toEqual({ left: '0' });
   });
+
+  it('cgroup2 is mounted on /sys/fs/cgroup: the container\'s own cgroup with its limit, read-only; rw with --privileged', () => {
+    expect(result('cgroupfs')).toEqual({ type: 'cgroup2', mode: 'ro', memory_max: String(48 * MiB), self: '0::/', write: 'refused' });
+    expect(result('cgroupfs_privileged')).toEqual({ type: 'cgroup2', mode: 'rw' });
+  });
+
+  it('--userns=keep-id: the container\'s cgroup is removed when the payload ends', () => {
+    expect(result('keepid_exit')).toEqual({ code: '0', left: '0' });
+  });
+
+  it('rm removes the cgroup an engine killed with SIGKILL left behind', () => {
+    expect(result('leftover_rm')).toEqual({ exit: '0', before: '1', after: '0' });
+  });
 });

@@ -52,3 +52,28 @@ $T rm -f st pids oom >/dev/null
 left() { ls -d "$CGROUP"/tsctr-* 2>/dev/null | grep -vc tsctr-leaf; }
 for i in $(seq 20); do [ "$(left)" = 0 ] && break; sleep 1; done
 result cleanup left=$(left)
+
+# 6. cgroup2 on /sys/fs/cgroup inside: the container's own cgroup (its limit shows), read-only;
+#    read-write with --privileged.
+inside='set -- $(grep " /sys/fs/cgroup " /proc/mounts); echo "type=$3 mode=${4%%,*} memory_max=$(cat /sys/fs/cgroup/memory.max) self=$(cat /proc/self/cgroup)"; if (echo max >/sys/fs/cgroup/memory.max) 2>/dev/null; then echo write=ok; else echo write=refused; fi'
+result cgroupfs $($T $R --rm --memory 48m "$IMAGE" sh -c "$inside" | tr '\n' ' ')
+result cgroupfs_privileged $($T $R --rm --privileged "$IMAGE" sh -c 'set -- $(grep " /sys/fs/cgroup " /proc/mounts); echo "type=$3 mode=${4%%,*}"')
+
+# 7. --userns=keep-id: the engine's root is a subordinate id; the cgroup still goes when the payload
+#    ends (root there may override permissions on the user's cgroup: its uid and gid are mapped).
+id=$($T $R -d --userns=keep-id --name keepid --memory 48m "$IMAGE" true)
+dir=$CGROUP/tsctr-$id
+code=$($T wait keepid)
+for i in $(seq 20); do [ -d "$dir" ] || break; sleep 1; done
+sed 's/^/ENGINELOG /' "$STORE_ROOT/containers/$id/engine.log" 2>/dev/null
+result keepid_exit code=$code left=$([ -d "$dir" ] && echo 1 || echo 0)
+$T rm keepid >/dev/null
+
+# 8. A killed engine removes nothing: rm (as the user) removes the leftover cgroup.
+id=$($T $R -d --userns=keep-id --name orphan --memory 48m "$IMAGE" sleep 600)
+dir=$CGROUP/tsctr-$id
+kill -9 "$($T inspect --format '{{.State.ConmonPid}}' orphan)"
+for i in $(seq 20); do [ -z "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && break; sleep 1; done
+before=$([ -d "$dir" ] && echo 1 || echo 0)
+$T rm orphan >/dev/null
+result leftover_rm exit=$? before=$before after=$([ -d "$dir" ] && echo 1 || echo 0)

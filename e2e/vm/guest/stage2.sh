@@ -13,6 +13,8 @@ params=$(sed -n 's/.*tsctr\.params=\([^ ]*\).*/\1/p' /proc/cmdline)
 . "$params"
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+# As the machine setup does on the host: fuse-overlayfs (--userns=keep-id) needs a usable /dev/fuse.
+chmod 0666 /dev/fuse 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm

@@ -26,6 +26,7 @@ struct init_opts {
 	const char *rootfs;
 	int status_fd;
 	int no_init;
+	int mount_cgroup; /* 0: none; 1: read-only; 2: read-write */
 	int n_masks, n_readonly;
 	const char **masks, **readonly;
 	struct policy policy;
@@ -53,6 +54,14 @@ static void parse(int argc, char **argv, struct init_opts *o)
 			err_fd = parse_fd(a, flag_value(argc, argv, &i));
 		} else if (!strcmp(a, "--no-init")) {
 			o->no_init = 1;
+		} else if (!strcmp(a, "--mount-cgroup")) {
+			const char *mode = flag_value(argc, argv, &i);
+			if (!strcmp(mode, "ro"))
+				o->mount_cgroup = 1;
+			else if (!strcmp(mode, "rw"))
+				o->mount_cgroup = 2;
+			else
+				die(125, "--mount-cgroup: expected ro or rw, got %s", mode);
 		} else if (!strcmp(a, "--mask")) {
 			o->masks[o->n_masks++] = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--readonly")) {
@@ -117,7 +126,18 @@ static void readonly_path(const char *path)
 		die_errno(125, "read-only %s: remount", path);
 }
 
-/* PID 1's view: private propagation, fresh /proc, rootfs as "/", masks, read-only paths. */
+/* The container's own cgroup (the root of its cgroup namespace) as cgroup2 on /sys/fs/cgroup. */
+static void mount_cgroup2(int writable)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
+
+	if (!writable)
+		flags |= MS_RDONLY;
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", flags, NULL) < 0)
+		die_errno(125, "mount cgroup2 on /sys/fs/cgroup");
+}
+
+/* PID 1's view: private propagation, fresh /proc, rootfs as "/", cgroup2, masks, read-only paths. */
 static void enter_rootfs(const struct init_opts *o)
 {
 	char proc[4096];
@@ -140,6 +160,8 @@ static void enter_rootfs(const struct init_opts *o)
 		die_errno(125, "detach the old root");
 	if (chdir("/") < 0)
 		die_errno(125, "chdir /");
+	if (o->mount_cgroup)
+		mount_cgroup2(o->mount_cgroup == 2);
 	for (int k = 0; k < o->n_masks; k++)
 		mask_path(o->masks[k]);
 	for (int k = 0; k < o->n_readonly; k++)

@@ -116,8 +116,11 @@ export function oomKilledIn(dir: string | undefined): boolean {
   return dir !== undefined && readOomKills(dir) > 0;
 }
 
-/** Engine side, last: the empty cgroup goes (best effort: with --userns=keep-id the engine may not remove it). */
+/**
+ * Engine side, last: the empty cgroup goes (best effort: the exited state keeps its path, and `rm`
+ * removes what is left, as the user: cgroups/leftover-cgroup.ts).
+ */
 export async function removeContainerCgroup(dir: string | undefined): Promise<void> {
   if (dir === undefined) return;
-  await removeCgroup(dir).catch((err: Error) => console.error(`tsctr engine: removing the cgroup ${dir}: ${err.message}`));
+  await removeCgroup(dir).catch((err: Error) => console.error(`tsctr engine: removing the cgroup ${dir}: ${err.message} (tsctr rm removes it)`));
 }

@@ -93,6 +93,9 @@ export interface ContainerState {
   readonly finishedAt?: string;
   /** Engine error that ended the container (shown by inspect as State.Error). */
   readonly error?: string;
-  /** Absolute directory of the container's cgroup while it runs (none: no cgroup of its own). */
+  /**
+   * Absolute directory of the container's cgroup (none: no cgroup of its own). Kept after the exit:
+   * `rm` removes the cgroup when the engine could not (a killed engine, ...).
+   */
   readonly cgroupPath?: string;
 }

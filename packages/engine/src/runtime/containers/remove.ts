@@ -8,6 +8,7 @@ import { TsctrError } from '../../errors';
 import { errnoCode } from '../../errors';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
+import { removeLeftoverCgroup } from '../../cgroups/leftover-cgroup';
 import { runInUserNamespace } from '../userns';
 import { containerDir, containerRunDir } from './layout';
 import { forceKill, hasLiveEngine } from './lifecycle';
@@ -54,14 +55,18 @@ function runningError(id: string): TsctrError {
 
 /** Deletes a container that is not running: marks it removing (under the lock), then deletes its dirs. */
 export async function deleteContainerFiles(p: StorePaths, id: string): Promise<void> {
-  await withStoreLock(p, async () => {
+  const cgroupPath = await withStoreLock(p, async () => {
     const state = await readContainerState(p, id).catch(() => undefined);
     if (state && hasLiveEngine(state)) throw runningError(id);
     if (state) await writeContainerState(p, id, { ...state, status: 'removing' });
     if (state && !engineAlive(state)) killOrphanedPayload(id, state.pid);
+    return state?.cgroupPath;
   });
   await removeTree(containerRunDir(p, id));
   await removeTree(containerDir(p, id));
+  // Last: a payload killed just above has had the longest time to leave its cgroup.
+  const cgroupProblem = await removeLeftoverCgroup(id, cgroupPath);
+  if (cgroupProblem) process.stderr.write(`tsctr: warning: ${cgroupProblem}\n`);
 }
 
 /**

@@ -252,6 +252,7 @@ export class Engine implements ControlHandler {
           finishedAt: new Date().toISOString(),
           ...(report.error ? { error: report.error } : {}),
           ...(oomKilledIn(this.args.cgroupDir) ? { oomKilled: true } : {}),
+          ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}),
         });
       }
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });

@@ -134,6 +134,16 @@ export function policyArgs(policy: ProcessPolicy, fds: { seccompFd: number; cgro
 }
 
 /**
+ * cgroup2 on /sys/fs/cgroup, as podman does with a private cgroup namespace: only when the container
+ * has a cgroup of its own (it is then the root of the mount), read-only unless --privileged.
+ * Without one the read-only sysfs view stays (there is nothing of the container's to show).
+ */
+export function planCgroupMount(config: Pick<ContainerConfig, 'security'>, fds: Pick<InitLaunchFds, 'cgroupFd'>): 'ro' | 'rw' | undefined {
+  if (fds.cgroupFd === undefined) return undefined;
+  return config.security.privileged ? 'rw' : 'ro';
+}
+
+/**
  * Everything `tsctr-shim init` needs for `config`: its argv (after the shim path), the seccomp
  * program to write to `fds.seccompFd` (null: no filter, and no --seccomp-fd in argv), and the
  * decisions themselves for logging and inspect. `hostArch` is Node's `process.arch` (or
@@ -149,6 +159,8 @@ export function planInit(config: ContainerConfig, files: ImageUserFiles, hostArc
   const argv = ['init', '--rootfs', fds.rootfs, '--status-fd', String(fds.statusFd), '--error-fd', String(fds.errorFd)];
   if (!config.init) argv.push('--no-init');
   if (config.process.terminal) argv.push('--tty');
+  const cgroupMount = planCgroupMount(config, fds);
+  if (cgroupMount) argv.push('--mount-cgroup', cgroupMount);
   for (const path of paths.masked) argv.push('--mask', path);
   for (const path of paths.readonly) argv.push('--readonly', path);
   argv.push(...policyArgs(policy, fds), '--', ...config.process.args);

@@ -67,13 +67,19 @@ describe('planInit', () => {
   it('orders flags as the protocol lists them (every flag before --, each with its value)', () => {
     const argv = planInit(config({ init: false, process: { terminal: true } }), files, 'x64', { ...fds, cgroupFd: 6, keepFds: 2, rlimits: ['nofile=1024:2048'] }).argv;
     const flags = argv.slice(0, argv.indexOf('--')).filter((a) => a.startsWith('--'));
-    const order = ['--rootfs', '--status-fd', '--error-fd', '--no-init', '--tty', '--mask', '--readonly', '--cgroup-fd', '--rlimit', '--uid', '--gid', '--groups', '--cap-bounding', '--cap-effective', '--cap-permitted', '--cap-inheritable', '--cap-ambient', '--seccomp-fd', '--cwd', '--env', '--keep-fds'];
+    const order = ['--rootfs', '--status-fd', '--error-fd', '--no-init', '--tty', '--mount-cgroup', '--mask', '--readonly', '--cgroup-fd', '--rlimit', '--uid', '--gid', '--groups', '--cap-bounding', '--cap-effective', '--cap-permitted', '--cap-inheritable', '--cap-ambient', '--seccomp-fd', '--cwd', '--env', '--keep-fds'];
     const positions = [...new Set(flags)].map((f) => order.indexOf(f));
     expect(positions).not.toContain(-1);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(values(argv, '--cgroup-fd')).toEqual(['6']);
     expect(values(argv, '--rlimit')).toEqual(['nofile=1024:2048']);
     expect(values(argv, '--keep-fds')).toEqual(['2']);
+  });
+
+  it('mounts cgroup2 only for a container with a cgroup of its own: read-only, read-write with --privileged', () => {
+    expect(planInit(config(), files, 'x64', fds).argv).not.toContain('--mount-cgroup');
+    expect(values(planInit(config(), files, 'x64', { ...fds, cgroupFd: 6 }).argv, '--mount-cgroup')).toEqual(['ro']);
+    expect(values(planInit(config({ security: { privileged: true } }), files, 'x64', { ...fds, cgroupFd: 6 }).argv, '--mount-cgroup')).toEqual(['rw']);
   });
 
   it('runs a named user with its groups, home and no capabilities', () => {
