@@ -29,7 +29,11 @@ async function buildTar(entries: readonly Entry[]): Promise<Buffer> {
   })();
   for (const e of entries) {
     const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644, mtime: new Date(1_700_000_000_000) };
-    await new Promise<void>((resolve, reject) => pack.entry(header, e.type === 'symlink' ? undefined : (e.content ?? Buffer.from('x')), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => {
+      const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
+      if (e.type === 'symlink') pack.entry(header, cb);
+      else pack.entry(header, e.content ?? Buffer.from('x'), cb);
+    });
   }
   pack.finalize();
   await done;
