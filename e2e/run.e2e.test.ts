@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, TSCTR_BIN, asUserArgv, makeTestStore, runAsTestUser, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
+import { FIXTURES, TSCTR_BIN, asUserArgv, makeTestStore, runAsTestUser, runCommand, runTsctr, userInfo, TEST_USER, type TestStore } from './lib';
 
 jest.setTimeout(120_000);
 
@@ -190,6 +190,15 @@ describe('-it with a real terminal (tmux)', () => {
     }
     throw new Error(`the terminal never showed ${pattern}:\n${await screen(session)}`);
   }
+  /** Waits until a process whose command line matches runs on the host (container processes included). */
+  async function waitForHostProcess(cmdline: RegExp): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const r = await runCommand(['ps', '-eo', 'args=']);
+      if (r.stdout.split('\n').some((line) => cmdline.test(line.trim()))) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no process ${cmdline} ever started`);
+  }
   const keys = async (session: string, ...k: string[]) => {
     expect((await tmux(['send-keys', '-t', session, ...k])).exitCode).toBe(0);
   };
@@ -208,7 +217,9 @@ describe('-it with a real terminal (tmux)', () => {
     await runInTerminal('basic', ['--rm', BUSYBOX, 'sh']);
     await keys('basic', 'tty', 'Enter');
     await waitForScreen('basic', /^\/dev\/pts\/0$/m);
-    await keys('basic', 'sleep 600', 'Enter');
+    // Ctrl-C must reach the running sleep, not the shell still reading the line: wait for it.
+    await keys('basic', 'sleep 6001', 'Enter');
+    await waitForHostProcess(/^sleep 6001$/);
     await keys('basic', 'C-c');
     await keys('basic', 'echo after-$((40+2))', 'Enter');
     await waitForScreen('basic', /^after-42$/m);
