@@ -4,6 +4,7 @@ import { hasBlob, publishBlob, tempPathForDownload, writeBlob } from '../storage
 import { chainIds } from '../storage/digest';
 import { ensureLayers, hasLayer } from '../storage/layers';
 import { extractStreamedLayer } from '../storage/streamed-layer';
+import { ExtractSession, sessionRunner } from '../storage/extract-session';
 import { findCredentials } from './auth';
 import { recordPulledImage } from './image-catalog-store';
 import { choosePlatformManifest } from './pull-platform';
@@ -14,6 +15,9 @@ import { RegistryClient } from './registry-client';
 
 function storePort(opts: PullOptions): StorePort {
   const { paths } = opts;
+  // Started before the manifest is fetched: its launch overlaps the registry round trips.
+  const session = ExtractSession.start();
+  const runner = sessionRunner(session);
   return {
     paths,
     hasBlob: (digest) => hasBlob(paths, digest),
@@ -26,14 +30,15 @@ function storePort(opts: PullOptions): StorePort {
       await ensureLayers(
         paths,
         layers.map((l, i) => ({ chainId: chains[i], diffId: l.diffId, blobDigest: l.blobDigest, mediaType: l.mediaType })),
-        { onExtract },
+        { onExtract, runner },
       );
       return chains;
     },
-    streamLayer: (layer, input, verified) => extractStreamedLayer(paths, layer, input, verified),
+    streamLayer: (layer, input, verified) => extractStreamedLayer(paths, layer, input, verified, runner),
     extractLayers: async (layers, onExtract) => {
-      await ensureLayers(paths, layers, { onExtract });
+      await ensureLayers(paths, layers, { onExtract, runner });
     },
+    close: () => session.close(),
     recordImage: (record) => recordPulledImage(paths, record),
   };
 }

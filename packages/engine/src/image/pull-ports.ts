@@ -57,6 +57,8 @@ export interface StorePort {
    */
   streamLayer?(layer: LayerToEnsure & { readonly chainId: string }, input: Readable, verified: Promise<void>): Promise<boolean>;
   extractLayers?(layers: readonly (LayerToEnsure & { readonly chainId: string })[], onExtract: (index: number, state: 'extracting' | 'done') => void): Promise<void>;
+  /** Ends what the store started for this pull (its extraction worker); called once, at the end. */
+  close?(): Promise<void>;
   /** Records the image (and its name) atomically under the store lock. */
   recordImage(record: ImageRecordInput): Promise<void>;
 }

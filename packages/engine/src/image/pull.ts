@@ -160,6 +160,14 @@ function readStoredBlob(deps: PullDeps, digest: string): Promise<Buffer> {
 }
 
 export async function pullImageWith(deps: PullDeps, input: string, opts: PullOptions): Promise<PullResult> {
+  try {
+    return await pullWith(deps, input, opts);
+  } finally {
+    await deps.store.close?.();
+  }
+}
+
+async function pullWith(deps: PullDeps, input: string, opts: PullOptions): Promise<PullResult> {
   const emit = (event: PullEvent): void => opts.onProgress?.(event);
   const explicitPlatform = Boolean(opts.platform || opts.arch);
   const wanted = wantedPlatform(opts);

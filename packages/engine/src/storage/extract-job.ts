@@ -53,18 +53,23 @@ export async function runExtractJob(job: ExtractJob, emit: (line: ExtractLineRes
   let allOk = true;
   const work = async (): Promise<void> => {
     for (let index = next++; index < job.layers.length; index = next++) {
-      const layer = job.layers[index];
-      try {
-        const r = await extractLayerFile(layer.blobPath === STDIN_BLOB ? process.stdin : layer.blobPath, layer.targetDir, { mediaType: layer.mediaType });
-        emit({ index, ok: true, diffId: r.diffId, size: r.size, warnings: r.warnings });
-      } catch (err) {
-        allOk = false;
-        const message = err instanceof Error ? err.message : String(err);
-        emit(err instanceof LayerEntryError ? { index, ok: false, error: message, entry: err.entry } : { index, ok: false, error: message });
-      }
+      if (!(await extractJobLayer(index, job.layers[index], emit))) allOk = false;
     }
   };
   const workers = Math.max(1, Math.min(job.concurrency ?? 2, job.layers.length));
   await Promise.all(Array.from({ length: workers }, () => work()));
   return allOk;
+}
+
+/** Extracts one layer of a job and reports it as line `index`. True if it succeeded. */
+export async function extractJobLayer(index: number, layer: ExtractJobLayer, emit: (line: ExtractLineResult) => void): Promise<boolean> {
+  try {
+    const r = await extractLayerFile(layer.blobPath === STDIN_BLOB ? process.stdin : layer.blobPath, layer.targetDir, { mediaType: layer.mediaType });
+    emit({ index, ok: true, diffId: r.diffId, size: r.size, warnings: r.warnings });
+    return true;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    emit(err instanceof LayerEntryError ? { index, ok: false, error: message, entry: err.entry } : { index, ok: false, error: message });
+    return false;
+  }
 }
