@@ -27,6 +27,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { manifestAcceptTypes, type Descriptor } from 'oci-spec-types';
 import type { Credentials } from './auth';
+import { CoalesceStream } from '../storage/coalesce-stream';
 import { DigestCheck, SizeExceededError, digestOf, isSupportedDigestAlgorithm } from './digest-stream';
 import { apiHostFor, isLoopbackRegistry, plainHttpAllowed } from './endpoint';
 import { RegistryError } from './registry-error';
@@ -249,7 +250,8 @@ export class RegistryClient {
             teeing.on('error', () => undefined); // its reader may stop early: the download goes on
             check.pipe(teeing);
           }
-          if (sent.response.body) await pipeline(webToNode(sent.response.body), check, file);
+          // Larger chunks: the hash, the file writes and the tee then run ~4x less often.
+          if (sent.response.body) await pipeline(webToNode(sent.response.body), new CoalesceStream(), check, file);
           else await pipeline(Readable.from([]), check, file);
         } catch (err) {
           teeing?.destroy();

@@ -24,6 +24,7 @@ import { S_IFCHR, S_IFIFO, lsetxattr, makedev, mknod } from '../sys/libc';
 import { SysError } from '../errors';
 import { errnoCode } from '../errors';
 import { createDecompressStream } from './decompress';
+import { COALESCED_CHUNK_BYTES, CoalesceStream } from './coalesce-stream';
 import {
   LayerEntryError,
   decodeXattrs,
@@ -87,8 +88,10 @@ export async function extractLayer(tarStream: Readable, targetDir: string, opts:
 /** Extracts a (possibly compressed) layer blob file into `targetDir`. */
 export async function extractLayerFile(blobFile: string | Readable, targetDir: string, opts: ExtractOptions & { mediaType?: string } = {}): Promise<ExtractResult> {
   const decompressed = createDecompressStream(opts.mediaType);
-  const source = typeof blobFile === 'string' ? fs.createReadStream(blobFile) : blobFile;
-  const feeding = pipeline(source, decompressed);
+  const feeding =
+    typeof blobFile === 'string'
+      ? pipeline(fs.createReadStream(blobFile, { highWaterMark: COALESCED_CHUNK_BYTES }), decompressed)
+      : pipeline(blobFile, new CoalesceStream(), decompressed);
   feeding.catch(() => undefined);
   const result = await extractLayer(decompressed, targetDir, opts);
   await feeding;
