@@ -1,6 +1,6 @@
 /** The part `run` and `create` share: validate every flag, get the image, write the record. */
-import { planContainerConfig } from '@tsctr/engine/runtime/containers/create-plan';
-import { resolveContainerImage } from '@tsctr/engine/runtime/containers/image-source';
+import { planContainerConfig, type CreateRequest } from '@tsctr/engine/runtime/containers/create-plan';
+import { resolveContainerImage, type PullPolicy } from '@tsctr/engine/runtime/containers/image-source';
 import { createContainer, type ContainerRecord } from '@tsctr/engine/runtime/containers/store';
 import { resolveNetworkForCreate } from '@tsctr/engine/network/create-network';
 import { nameAnonymousVolumes } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
@@ -11,9 +11,21 @@ import { createImageSource } from './image-port';
 import { buildCreateRequest, parsePullPolicy, type RunCreateArgs } from './run-options';
 
 export async function createFromArgs(paths: StorePaths, argv: RunCreateArgs): Promise<ContainerRecord> {
-  // Every flag is checked before the image is looked up or pulled, and before anything is written.
-  const request = buildCreateRequest(argv);
-  const policy = parsePullPolicy(argv.pull);
+  return createFromRequest(paths, argv, checkCreateArgs(argv));
+}
+
+export interface CheckedCreate {
+  readonly request: CreateRequest;
+  readonly policy: PullPolicy;
+}
+
+/** Every flag is checked before the image is looked up or pulled, and before anything is written. */
+export function checkCreateArgs(argv: RunCreateArgs): CheckedCreate {
+  return { request: buildCreateRequest(argv), policy: parsePullPolicy(argv.pull) };
+}
+
+/** Gets the image and writes the record (with `presetId`: the id an early-launched engine has). */
+export async function createFromRequest(paths: StorePaths, argv: RunCreateArgs, { request, policy }: CheckedCreate, presetId?: string): Promise<ContainerRecord> {
   const image = await resolveContainerImage(createImageSource(paths, { quiet: argv.quiet === true }), argv.image, policy);
   const network = await resolveNetworkForCreate(paths, request.network, { publishAll: argv['publish-all'] === true, exposedPorts: image.config.ExposedPorts });
   const mounts = nameAnonymousVolumes(request.mounts ?? [], newAnonymousVolumeName);
@@ -22,7 +34,7 @@ export async function createFromArgs(paths: StorePaths, argv: RunCreateArgs): Pr
   return withStoreLock(paths, async () => {
     const createdVolumes = await ensureVolumes(paths, mounts);
     try {
-      return await createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts, network }, image, process.env));
+      return await createContainer(paths, request.name, (identity) => planContainerConfig(identity, { ...request, mounts, network }, image, process.env), presetId);
     } catch (err) {
       await removeUnusedVolumes(paths, createdVolumes);
       throw err;

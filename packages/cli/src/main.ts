@@ -3,6 +3,7 @@ import { TsctrError } from '@tsctr/engine/errors';
 import { commandTable } from './command-table';
 import { addGlobalOptions, globalOptionsWithValue } from './global-options';
 import { reportError } from './report-error';
+import { trace } from '@tsctr/engine/trace';
 
 /** First word of argv that is not an option (nor a global option's value): the command's name. */
 export function findCommandName(args: readonly string[]): string | undefined {
@@ -19,6 +20,7 @@ export function findCommandName(args: readonly string[]): string | undefined {
 }
 
 export async function main(args: string[]): Promise<number> {
+  trace('cli-main');
   const wanted = findCommandName(args);
   const entry = commandTable.find((c) => c.name === wanted);
   let y = addGlobalOptions(yargs(args))

@@ -1,11 +1,13 @@
 import type { CommandModule } from 'yargs';
 import { TsctrError } from '@tsctr/engine/errors';
+import { trace } from '@tsctr/engine/trace';
 import { launchContainer } from '@tsctr/engine/network/launch-container';
+import { abandonEarlyLaunch, launchEngineEarly, releaseEarlyLaunch } from '@tsctr/engine/network/early-launch';
 import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
 import { removeAnonymousVolumes } from '@tsctr/engine/runtime/volumes/volume-store';
 import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
 import { attachAndReport } from '../attach-session';
-import { createFromArgs } from '../create-container';
+import { checkCreateArgs, createFromRequest } from '../create-container';
 import { storePathsFrom, type GlobalOptions } from '../global-options';
 import { detachKeysFrom, haltAtCommand, mergeGlobalOptions, parseRunCreateWords, wordsAfterCommand } from '../run-options';
 
@@ -23,19 +25,35 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
         .option('sig-proxy', { type: 'boolean', default: true, describe: 'Forward signals the CLI receives to the container' }),
     );
     if (!parsed) return;
+    trace('cli-parsed');
     const argv = mergeGlobalOptions(outer, parsed);
     const paths = storePathsFrom(argv);
     const detachKeys = detachKeysFrom(argv);
-    const record = await createFromArgs(paths, argv);
-    const { config } = record;
+    const checked = checkCreateArgs(argv);
+    // The engine's process starts while the image is looked up and the record written.
+    const early = process.env.TSCTR_EARLY_ENGINE === '0' ? undefined : await launchEngineEarly(paths, checked.request, { attachWait: !argv.detach });
+    let record;
     try {
-      await launchContainer(paths, config, { attachWait: !argv.detach });
+      record = await createFromRequest(paths, argv, checked, early?.id);
+    } catch (err) {
+      if (early) await abandonEarlyLaunch(paths, early);
+      throw err;
+    }
+    const { config } = record;
+    trace('cli-created');
+    try {
+      const launched = early ? await releaseEarlyLaunch(paths, early, config) : undefined;
+      if (!launched) {
+        if (early) await abandonEarlyLaunch(paths, early);
+        await launchContainer(paths, config, { attachWait: !argv.detach });
+      }
     } catch (err) {
       // `run` created the container only to run it: a container that never started is not kept.
       await deleteContainerFiles(paths, config.id).catch(() => undefined);
       await removeAnonymousVolumes(paths, config).catch(() => undefined);
       throw err;
     }
+    trace('cli-engine-ready');
     if (argv.detach) {
       process.stdout.write(`${config.id}\n`);
       return;
@@ -48,6 +66,7 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
         if (!(err instanceof TsctrError)) throw err;
       });
     }
+    trace('cli-done');
     process.exitCode = exitCode;
   },
 };

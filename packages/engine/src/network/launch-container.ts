@@ -74,35 +74,74 @@ export async function launchContainer(p: StorePaths, config: ContainerConfig, op
   if (kind === 'host') return launchEngine(p, config, { ...opts, network: { unshare: ['mnt', 'uts', 'ipc'] } });
   if (kind === 'container') return launchEngine(p, config, { ...opts, network: await joinedNamespaces(p, config, containerNetworkTarget(config.network) as string) });
 
-  const ports = config.network.ports ?? [];
   // Before anything runs: a port in use is the likeliest failure and deserves a clear message.
-  await checkHostPortsFree(ports);
+  await checkHostPortsFree(config.network.ports ?? []);
+  const pipes = helperPipes();
+  let launched: (EngineReadyEvent & { enginePid: number }) | undefined;
+  try {
+    launched = await launchEngine(p, config, { attachWait: true, network: networkedEngineLaunch(pipes) });
+  } catch (err) {
+    closeHelperPipes(pipes);
+    throw err;
+  } finally {
+    engineHasHelperPipes(pipes);
+  }
+  return connectNetworkHelper(p, config, launched, pipes, opts);
+}
+
+/** The helper's exit and liveness pipes (docs/architecture.md, "Networking"). */
+export interface HelperPipes {
+  readonly exitRead: number;
+  readonly holdWrite: number;
+  readonly aliveRead: number;
+  readonly aliveWrite: number;
+}
+
+export function helperPipes(): HelperPipes {
   const [exitRead, holdWrite] = pipe2();
   const [aliveRead, aliveWrite] = pipe2();
-  let launched: (EngineReadyEvent & { enginePid: number }) | undefined;
+  return { exitRead, holdWrite, aliveRead, aliveWrite };
+}
+
+/** The engine's launch for slirp4netns and pasta: a network namespace of its own, holding the helper's pipes. */
+export function networkedEngineLaunch(pipes: HelperPipes): EngineNetworkLaunch {
+  return { unshare: ['mnt', 'net', 'uts', 'ipc'], fds: { hold: pipes.holdWrite, alive: pipes.aliveRead } };
+}
+
+/** After the engine's launch: only the engine holds its ends from now on. */
+export function engineHasHelperPipes(pipes: HelperPipes): void {
+  fs.closeSync(pipes.holdWrite);
+  fs.closeSync(pipes.aliveRead);
+}
+
+/** The CLI's ends (the helper got its own copies, or never started). */
+export function closeHelperPipes(pipes: HelperPipes): void {
+  fs.closeSync(pipes.exitRead);
+  fs.closeSync(pipes.aliveWrite);
+}
+
+/**
+ * With the engine ready (listening): starts the helper against its network namespace, publishes
+ * the ports, then starts the payload unless `attachWait`. Stops the engine on a failure.
+ */
+export async function connectNetworkHelper(p: StorePaths, config: ContainerConfig, launched: EngineReadyEvent & { enginePid: number }, pipes: HelperPipes, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
+  const { exitRead, aliveWrite } = pipes;
+  const ports = config.network.ports ?? [];
   let helperPid: number | undefined;
   try {
-    try {
-      launched = await launchEngine(p, config, { attachWait: true, network: { unshare: ['mnt', 'net', 'uts', 'ipc'], fds: { hold: holdWrite, alive: aliveRead } } });
-    } finally {
-      // Only the engine holds these from now on.
-      fs.closeSync(holdWrite);
-      fs.closeSync(aliveRead);
-    }
     const spec = helperSpawn(p, config, launched.enginePid);
     fs.mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
     helperPid = await startHelper(spec, { exitRead, aliveWrite });
-    if (kind === 'slirp4netns' && ports.length > 0) await addHostForwards(path.join(spec.cwd, SLIRP_API_SOCKET), ports, parseSlirpOptions(config.network.options));
+    if (networkKind(config.network) === 'slirp4netns' && ports.length > 0) await addHostForwards(path.join(spec.cwd, SLIRP_API_SOCKET), ports, parseSlirpOptions(config.network.options));
     if (opts.attachWait) return launched;
     await requestEngine(p, config.id, { op: 'start' });
     const state = await readContainerState(p, config.id);
     return { event: 'started', pid: state?.pid ?? 0 };
   } catch (err) {
     if (helperPid !== undefined) killQuietly(helperPid);
-    if (launched) await stopEngine(p, config.id, launched.enginePid);
+    await stopEngine(p, config.id, launched.enginePid);
     throw err;
   } finally {
-    fs.closeSync(exitRead);
-    fs.closeSync(aliveWrite);
+    closeHelperPipes(pipes);
   }
 }

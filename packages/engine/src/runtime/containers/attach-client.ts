@@ -7,6 +7,7 @@
 import type * as net from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
+import { trace } from '../../trace';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
 import { connectToEngine, requestEngine } from './control-client';
@@ -39,6 +40,7 @@ export async function attachToContainer(p: StorePaths, id: string, opts: AttachO
   const output = opts.output ?? process.stdout;
   const errorOutput = opts.errorOutput ?? process.stderr;
   const socket = await connectToEngine(p, id);
+  trace('cli-connected');
   const cleanups: (() => void)[] = [];
   try {
     return await new Promise<AttachResult>((resolve, reject) => {

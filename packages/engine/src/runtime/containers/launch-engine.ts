@@ -5,14 +5,15 @@
  * stdin /dev/null, stdout and stderr appended to engine.log. Resolves when the engine reports on fd 4.
  */
 import * as fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
 import { entryPointPath } from '../../install-layout';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
 import { discardCgroup, engineCgroupArgs, prepareContainerCgroup, releaseCgroupFd, withCgroupFd, type PreparedCgroup } from '../../cgroups/container-cgroup';
 import { launchInUserNamespace, type Namespace } from '../userns';
-import { containerRunDir, engineLogPath } from './layout';
+import { containerConfigPath, containerDir, containerRunDir, engineLogPath } from './layout';
 
 export const ENGINE_READY_FD = 4;
 
@@ -67,29 +68,45 @@ function lastLines(file: string, count: number): string {
   }
 }
 
+/** What the engine is launched with: the container's id, mappings and cgroup request (no record needed yet). */
+export interface EngineLaunchTarget {
+  readonly id: string;
+  readonly userns: Pick<ContainerConfig['userns'], 'uidMap' | 'gidMap'>;
+  readonly resources?: ContainerConfig['resources'];
+  readonly cgroups?: ContainerConfig['cgroups'];
+}
+
+/** A launched engine whose readiness line has not been read yet. */
+export interface SpawnedEngine {
+  readonly child: ChildProcess;
+  readonly cgroup: PreparedCgroup | undefined;
+  readonly logFile: string;
+}
+
 /**
- * Launches the engine and waits for its readiness line. With `attachWait` the engine only listens
- * (event `listening`) and starts the payload at the first attach/start request. An `error` event
- * (or an engine that dies first) becomes a TsctrError carrying the engine's exit code.
+ * Launches the engine in its namespaces. With `awaitGo` it waits (before reading the record) for
+ * the line `go` on its ready fd (see releaseEngine), so it can start while the CLI still writes the record.
  */
-export async function launchEngine(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean; network?: EngineNetworkLaunch }): Promise<EngineReadyEvent & { enginePid: number }> {
+export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opts: { attachWait: boolean; network?: EngineNetworkLaunch; awaitGo?: boolean }): Promise<SpawnedEngine> {
   const network = opts.network ?? { unshare: ['mnt', 'net', 'uts', 'ipc'] };
-  await fs.promises.mkdir(containerRunDir(p, config.id), { recursive: true, mode: 0o700 });
-  const logFile = engineLogPath(p, config.id);
+  await fs.promises.mkdir(containerRunDir(p, target.id), { recursive: true, mode: 0o700 });
+  // Early (awaitGo), the record's directory, which holds engine.log, is not there yet.
+  if (opts.awaitGo) await fs.promises.mkdir(containerDir(p, target.id), { recursive: true, mode: 0o700 });
+  const logFile = engineLogPath(p, target.id);
   const log = fs.openSync(logFile, 'a', 0o600);
   let cgroup: PreparedCgroup | undefined;
-  let child;
   try {
-    cgroup = prepareContainerCgroup(config);
-    child = await launchInUserNamespace({
-      argv: [...engineArgv(p, config.id, opts.attachWait, undefined, undefined, network.fds !== undefined), ...engineCgroupArgs(cgroup)],
-      mappings: { uidMap: config.userns.uidMap, gidMap: config.userns.gidMap },
+    cgroup = prepareContainerCgroup(target);
+    const child = await launchInUserNamespace({
+      argv: [...engineArgv(p, target.id, opts.attachWait, undefined, undefined, network.fds !== undefined), ...(opts.awaitGo ? ['--await-go'] : []), ...engineCgroupArgs(cgroup)],
+      mappings: { uidMap: target.userns.uidMap, gidMap: target.userns.gidMap },
       unshare: network.unshare,
       ...(network.join ? { join: network.join } : {}),
       // detached: Node's spawn calls setsid() itself, so the shim's --setsid would fail with EPERM.
       detached: true,
       stdio: withCgroupFd(['ignore', log, log, undefined, 'pipe', ...(network.fds ? [network.fds.hold, network.fds.alive] : [])], cgroup),
     });
+    return { child, cgroup, logFile };
   } catch (err) {
     await discardCgroup(cgroup);
     throw err;
@@ -97,6 +114,32 @@ export async function launchEngine(p: StorePaths, config: ContainerConfig, opts:
     fs.closeSync(log);
     releaseCgroupFd(cgroup);
   }
+}
+
+/** Lets an engine launched with `awaitGo` go on: its record is written. */
+export function releaseEngine(engine: SpawnedEngine): void {
+  (engine.child.stdio[ENGINE_READY_FD] as Writable).write('go\n');
+}
+
+/** An engine launched with `awaitGo` whose container was not created: it exits without a trace, its run dir and cgroup go. */
+export async function abandonEngine(p: StorePaths, id: string, engine: SpawnedEngine): Promise<void> {
+  const ready = engine.child.stdio[ENGINE_READY_FD] as Readable;
+  const exited = new Promise<void>((resolve) => {
+    if (engine.child.exitCode !== null || engine.child.signalCode !== null) resolve();
+    else engine.child.once('exit', () => resolve());
+  });
+  ready.destroy();
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+  engine.child.unref();
+  await discardCgroup(engine.cgroup);
+  await fs.promises.rm(containerRunDir(p, id), { recursive: true, force: true });
+  // Its directory, unless the record was written after all (then the caller still uses it).
+  if (!fs.existsSync(containerConfigPath(p, id))) await fs.promises.rm(containerDir(p, id), { recursive: true, force: true });
+}
+
+/** Waits for the engine's readiness line (see launchEngine). */
+export async function awaitEngineReady(engine: SpawnedEngine): Promise<EngineReadyEvent & { enginePid: number }> {
+  const { child, cgroup, logFile } = engine;
   const ready = child.stdio[ENGINE_READY_FD] as Readable;
   const line = await new Promise<string | undefined>((resolve) => {
     let text = '';
@@ -118,4 +161,13 @@ export async function launchEngine(p: StorePaths, config: ContainerConfig, opts:
   const event = parseReadyLine(line);
   if (event.event === 'error') throw new TsctrError(event.message, event.exitCode ?? 125);
   return { ...event, enginePid: child.pid as number };
+}
+
+/**
+ * Launches the engine and waits for its readiness line. With `attachWait` the engine only listens
+ * (event `listening`) and starts the payload at the first attach/start request. An `error` event
+ * (or an engine that dies first) becomes a TsctrError carrying the engine's exit code.
+ */
+export async function launchEngine(p: StorePaths, config: ContainerConfig, opts: { attachWait: boolean; network?: EngineNetworkLaunch }): Promise<EngineReadyEvent & { enginePid: number }> {
+  return awaitEngineReady(await spawnEngine(p, config, opts));
 }

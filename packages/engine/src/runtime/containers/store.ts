@@ -77,23 +77,24 @@ export async function findContainer(p: StorePaths, ref: string): Promise<Contain
 }
 
 /**
- * Creates a container: picks the id, checks or generates the name, creates the directories and
- * writes config.json (from `build`) and state.json (created), all under the store lock. On any
- * failure nothing is left behind.
+ * Creates a container: picks the id (or takes `presetId`, the one an early-launched engine already
+ * has), checks or generates the name, creates the directories and writes config.json (from
+ * `build`) and state.json (created), all under the store lock. On any failure nothing is left behind.
  */
-export async function createContainer(p: StorePaths, requestedName: string | undefined, build: (identity: ContainerIdentity) => ContainerConfig): Promise<ContainerRecord> {
+export async function createContainer(p: StorePaths, requestedName: string | undefined, build: (identity: ContainerIdentity) => ContainerConfig, presetId?: string): Promise<ContainerRecord> {
   if (requestedName !== undefined) validateContainerName(requestedName);
   return withStoreLock(p, async () => {
     const existing = await listContainers(p);
     const name = requestedName ?? generateContainerName(new Set(existing.map((r) => r.config.name)));
     const holder = existing.find((r) => r.config.name === name);
     if (holder) throw nameInUseError(name, holder.config.id);
-    const id = newContainerId();
+    const id = presetId ?? newContainerId();
     const config = build({ id, name, created: new Date().toISOString() });
     if (config.id !== id || config.name !== name) throw new Error('createContainer: build() must keep the given id and name');
     const state: ContainerState = { status: 'created' };
     await fs.promises.mkdir(containersDir(p), { recursive: true, mode: 0o700 });
-    await fs.promises.mkdir(containerDir(p, id), { mode: 0o700 });
+    // An early-launched engine (presetId) already made it for its engine.log.
+    await fs.promises.mkdir(containerDir(p, id), { mode: 0o700, recursive: presetId !== undefined });
     try {
       for (const dir of [containerUpperDir(p, id), containerWorkDir(p, id), containerMergedDir(p, id), containerUserdataDir(p, id)]) {
         await fs.promises.mkdir(dir, { mode: 0o755 });

@@ -5,13 +5,18 @@
 import { TsctrError } from '../../errors';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
-import { ReadyReporter } from './ready-fd';
+import { ReadyReporter, waitForGo } from './ready-fd';
+import { trace } from '../../trace';
 
 async function main(): Promise<void> {
+  trace('engine-main');
   let ready = new ReadyReporter(undefined);
   try {
     const args = parseEngineArgs(process.argv.slice(2));
     ready = new ReadyReporter(args.readyFd);
+    // The CLI closes the fd instead when it could not create the container: nothing to do then.
+    if (args.awaitGo && args.readyFd !== undefined && !(await waitForGo(args.readyFd))) process.exit(0);
+    trace('engine-go');
     const engine = await Engine.load(args, ready);
     await engine.run();
   } catch (err) {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsctrError } from '../../errors';
+import { trace } from '../../trace';
 import { kill, mount, MS_PRIVATE, MS_REC, sethostname } from '../../sys/libc';
 import { setLinkUp } from '../../sys/net';
 import { withStoreLock } from '../../storage/lock';
@@ -30,7 +31,7 @@ import { etcInputs } from './network-etc';
 import { linkNetworkHelper } from './network-helper-link';
 import { planEtcContents } from '../../network/etc-plan';
 import { networkKind } from '../../network/network-mode';
-import { planContainerInit } from './init-plan';
+import { planContainerInit, type InitPlanResult } from './init-plan';
 import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit, type RunningInit } from './payload';
@@ -55,6 +56,8 @@ export class Engine implements ControlHandler {
   private init: RunningInit | undefined;
   private handoffTimer: NodeJS.Timeout | undefined;
   private startPromise: Promise<ControlReply> | undefined;
+  /** The init plan, made while the engine waits for its first client (or the error making it threw). */
+  private initPlan: InitPlanResult | Error | undefined;
   private exitReport: ExitReport | undefined;
   private finishing: Promise<void> | undefined;
   private readonly exited: Promise<ExitReport>;
@@ -89,6 +92,7 @@ export class Engine implements ControlHandler {
 
   /** Mount tree, hostname, loopback, log file and control socket; then start or wait for a client. */
   async run(): Promise<void> {
+    trace('engine-loaded');
     // First: nothing started below (fuse-overlayfs, init) may inherit the helper's pipes.
     linkNetworkHelper(this.args, () => this.networkHelperGone());
     adoptCgroupFd(this.args.cgroupFd);
@@ -98,6 +102,7 @@ export class Engine implements ControlHandler {
     applyMountPlan(this.merged, plan.beforeUser);
     applyMountPlan(this.merged, generatedMountsToApply(plan.generated, await applyUserMounts(this.merged, this.paths, this.config)));
     if (this.config.security.readOnly) remountReadOnly(this.merged);
+    trace('engine-mounted');
     sethostname(this.config.hostname);
     if (networkKind(this.config.network) !== 'host') setLinkUp('lo');
     this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
@@ -110,6 +115,9 @@ export class Engine implements ControlHandler {
     if (this.args.attachWait) {
       await this.state.write(this.state.current);
       this.ready.report({ event: 'listening' });
+      trace('engine-listening');
+      // While the CLI connects: the attach then only has to spawn.
+      setImmediate(() => this.planInit());
       return;
     }
     const reply = await this.start();
@@ -183,6 +191,7 @@ export class Engine implements ControlHandler {
   }
 
   private startPayload(): Promise<ControlReply> {
+    trace('engine-start');
     const command = this.config.process.args[0] ?? '';
     return new Promise<ControlReply>((resolve) => {
       const failed = (failure: StartFailure): void => {
@@ -190,13 +199,14 @@ export class Engine implements ControlHandler {
         this.payloadEnded({ exitCode: failure.exitCode, error: failure.message });
       };
       try {
-        const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? null;
-        const group = readRootfsFile(this.merged, '/etc/group') ?? null;
-        const plan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined });
+        const plan = this.planInit();
+        if (plan instanceof Error) throw plan;
+        trace('engine-planned');
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
         this.relayOutput(this.stdio);
         this.init = spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
           onStarted: (pid) => {
+            trace('engine-init-started');
             this.pid = pid;
             const startedAt = new Date().toISOString();
             void this.state.write({ status: 'running', pid, startedAt, ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}) }).then(() => resolve({ ok: true }), (err: Error) => resolve({ ok: false, error: err.message, exitCode: 125 }));
@@ -208,6 +218,20 @@ export class Engine implements ControlHandler {
         failed({ exitCode: err instanceof TsctrError && (err.exitCode === 126 || err.exitCode === 127) ? err.exitCode : 125, message: (err as Error).message });
       }
     });
+  }
+
+  /** The shim init's argv and seccomp program, made once (reads the image's passwd and group). */
+  private planInit(): InitPlanResult | Error {
+    if (this.initPlan === undefined) {
+      try {
+        const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? null;
+        const group = readRootfsFile(this.merged, '/etc/group') ?? null;
+        this.initPlan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined });
+      } catch (err) {
+        this.initPlan = err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    return this.initPlan;
   }
 
   private relayOutput(stdio: PayloadStdio): void {
@@ -233,6 +257,7 @@ export class Engine implements ControlHandler {
 
   private payloadEnded(report: ExitReport): void {
     if (this.exitReport) return;
+    trace('engine-payload-ended');
     this.exitReport = report;
     this.resolveExited(report);
     void this.finish();
@@ -243,6 +268,7 @@ export class Engine implements ControlHandler {
     this.finishing ??= (async () => {
       const report = this.exitReport ?? { exitCode: 0 };
       await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
+      trace('engine-drained');
       const started = this.state.current.startedAt;
       if (this.startPromise) {
         await this.state.writeFinal({
@@ -255,6 +281,7 @@ export class Engine implements ControlHandler {
           ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}),
         });
       }
+      trace('engine-state-written');
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
       await this.execs.settle(OUTPUT_DRAIN_MS);
       // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left to wait for.
@@ -262,13 +289,17 @@ export class Engine implements ControlHandler {
       if (!removing) await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
+      trace('engine-unmounted');
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       await removeContainerCgroup(this.args.cgroupDir);
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
+      trace('engine-cgroup-removed');
       if (removing) {
         await this.removeContainer();
+        trace('engine-removed');
         await this.server?.finish(report);
       }
+      trace('engine-finished');
       process.exit(0);
     })();
     return this.finishing;

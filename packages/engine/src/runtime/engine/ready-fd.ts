@@ -34,3 +34,28 @@ export class ReadyReporter {
     }
   }
 }
+
+/**
+ * Reads the ready fd (a socket pair: the CLI writes on it too) until the line `go`; false at its
+ * end or on anything else. Async reads in the thread pool, so the engine's own start goes on.
+ */
+export async function waitForGo(fd: number): Promise<boolean> {
+  const buf = Buffer.alloc(16);
+  let text = '';
+  for (;;) {
+    let n: number;
+    try {
+      n = await new Promise<number>((resolve, reject) => fs.read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+        await new Promise((r) => setTimeout(r, 1));
+        continue;
+      }
+      return false;
+    }
+    if (n === 0) return false;
+    text += buf.toString('latin1', 0, n);
+    const nl = text.indexOf('\n');
+    if (nl >= 0) return text.slice(0, nl) === 'go';
+  }
+}
