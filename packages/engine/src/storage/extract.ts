@@ -51,6 +51,8 @@ export interface ExtractResult {
 }
 
 export const OPAQUE_XATTR = 'user.overlay.opaque';
+/** Files up to this size are written with one write(2) once their content is in. */
+const SMALL_FILE_BYTES = 1024 * 1024;
 
 /** Hashes and counts the bytes that flow through. */
 class DigestingPassThrough extends Transform {
@@ -139,7 +141,7 @@ class LayerWriter {
 
   async finish(): Promise<void> {
     const entries = [...this.dirTimes.entries()].reverse();
-    for (const [abs, t] of entries) await fs.promises.lutimes(abs, t.atime, t.mtime);
+    for (const [abs, t] of entries) fs.lutimesSync(abs, t.atime, t.mtime);
   }
 
   private warn(message: string): void {
@@ -186,10 +188,10 @@ class LayerWriter {
         return;
       case 'symlink':
         await this.clearPath(abs, rel);
-        await fs.promises.symlink(header.linkname ?? '', abs);
+        fs.symlinkSync(header.linkname ?? '', abs);
         await this.setOwner(name, abs, meta);
         await this.setXattrs(name, abs, pax, true);
-        await fs.promises.lutimes(abs, meta.atime, meta.mtime);
+        fs.lutimesSync(abs, meta.atime, meta.mtime);
         return;
       case 'link':
         await this.makeHardlink(name, abs, rel, header.linkname ?? '');
@@ -198,9 +200,9 @@ class LayerWriter {
         await this.clearPath(abs, rel);
         mknod(abs, S_IFIFO | meta.mode, 0n);
         await this.setOwner(name, abs, meta);
-        await fs.promises.chmod(abs, meta.mode); // after chown, which clears setuid/setgid
+        fs.chmodSync(abs, meta.mode); // after chown, which clears setuid/setgid
         await this.setXattrs(name, abs, pax, false);
-        await fs.promises.lutimes(abs, meta.atime, meta.mtime);
+        fs.lutimesSync(abs, meta.atime, meta.mtime);
         return;
       case 'character-device':
       case 'block-device':
@@ -217,9 +219,9 @@ class LayerWriter {
       const rel = relativePath(dirComponents.slice(0, i));
       if (this.verifiedDirs.has(rel)) continue;
       const abs = pathUnder(this.root, dirComponents.slice(0, i));
-      const st = await lstatOrUndefined(abs);
+      const st = lstatOrUndefined(abs);
       if (!st) {
-        await fs.promises.mkdir(abs, { mode: 0o755 });
+        fs.mkdirSync(abs, { mode: 0o755 });
       } else if (st.isSymbolicLink()) {
         throw new LayerEntryError(name, `refused: its path goes through the symlink ${JSON.stringify(rel)}`);
       } else if (!st.isDirectory()) {
@@ -231,13 +233,13 @@ class LayerWriter {
 
   /** Removes whatever is at `abs` (never following a symlink) unless it is absent. */
   private async clearPath(abs: string, rel: string): Promise<void> {
-    const st = await lstatOrUndefined(abs);
+    const st = lstatOrUndefined(abs);
     if (!st) return;
     if (st.isDirectory()) {
       await fs.promises.rm(abs, { recursive: true, force: true });
       this.forgetDirectory(rel, abs);
     } else {
-      await fs.promises.unlink(abs);
+      fs.unlinkSync(abs);
     }
   }
 
@@ -251,20 +253,20 @@ class LayerWriter {
   }
 
   private async makeDirectory(name: string, abs: string, rel: string, meta: EntryMetadata, pax: PaxRecords): Promise<void> {
-    const st = await lstatOrUndefined(abs);
-    if (st && !st.isDirectory()) await fs.promises.unlink(abs);
-    if (!st || !st.isDirectory()) await fs.promises.mkdir(abs, { mode: 0o700 });
+    const st = lstatOrUndefined(abs);
+    if (st && !st.isDirectory()) fs.unlinkSync(abs);
+    if (!st || !st.isDirectory()) fs.mkdirSync(abs, { mode: 0o700 });
     this.verifiedDirs.add(rel);
     await this.setDirectoryMetadata(name, abs, meta, pax);
   }
 
   private async setDirectoryMetadata(name: string, abs: string, meta: EntryMetadata, pax: PaxRecords): Promise<void> {
-    const handle = await fs.promises.open(abs, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
+    const fd = fs.openSync(abs, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY | fs.constants.O_NOFOLLOW);
     try {
-      await this.withOwnerError(name, meta, () => handle.chown(meta.uid, meta.gid));
-      await handle.chmod(meta.mode);
+      await this.withOwnerError(name, meta, () => fs.fchownSync(fd, meta.uid, meta.gid));
+      fs.fchmodSync(fd, meta.mode);
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
     await this.setXattrs(name, abs, pax, false);
     this.dirTimes.delete(abs); // re-insert so that insertion order stays parent-before-child
@@ -273,16 +275,16 @@ class LayerWriter {
 
   private async writeFile(name: string, abs: string, entry: TarEntry, meta: EntryMetadata, pax: PaxRecords): Promise<void> {
     const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
-    const handle = await fs.promises.open(abs, flags, 0o600);
+    const fd = fs.openSync(abs, flags, 0o600);
     try {
-      for await (const chunk of entry) await handle.write(chunk);
-      await this.withOwnerError(name, meta, () => handle.chown(meta.uid, meta.gid));
-      await handle.chmod(meta.mode); // after chown, which clears setuid/setgid
+      await writeContent(fd, entry, entry.header.size ?? 0);
+      await this.withOwnerError(name, meta, () => fs.fchownSync(fd, meta.uid, meta.gid));
+      fs.fchmodSync(fd, meta.mode); // after chown, which clears setuid/setgid
+      fs.futimesSync(fd, meta.atime, meta.mtime);
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
     await this.setXattrs(name, abs, pax, false);
-    await fs.promises.lutimes(abs, meta.atime, meta.mtime);
   }
 
   private async makeWhiteout(name: string, target: readonly string[], meta: EntryMetadata): Promise<void> {
@@ -290,7 +292,7 @@ class LayerWriter {
     await this.clearPath(abs, relativePath(target));
     mknod(abs, S_IFCHR, makedev(0, 0));
     await this.setOwner(name, abs, meta);
-    await fs.promises.lutimes(abs, meta.atime, meta.mtime);
+    fs.lutimesSync(abs, meta.atime, meta.mtime);
   }
 
   private async makeHardlink(name: string, abs: string, rel: string, linkname: string): Promise<void> {
@@ -303,25 +305,25 @@ class LayerWriter {
     if (targetComponents.length === 0) throw new LayerEntryError(name, 'refused: hardlink to the layer root');
     for (let i = 1; i < targetComponents.length; i++) {
       const dirRel = relativePath(targetComponents.slice(0, i));
-      const st = await lstatOrUndefined(pathUnder(this.root, targetComponents.slice(0, i)));
+      const st = lstatOrUndefined(pathUnder(this.root, targetComponents.slice(0, i)));
       if (st?.isSymbolicLink()) throw new LayerEntryError(name, `refused: hardlink target ${JSON.stringify(linkname)} goes through the symlink ${JSON.stringify(dirRel)}`);
       if (!st?.isDirectory()) throw new LayerEntryError(name, `refused: hardlink target ${JSON.stringify(linkname)} does not exist in this layer`);
     }
     const targetAbs = pathUnder(this.root, targetComponents);
-    const st = await lstatOrUndefined(targetAbs);
+    const st = lstatOrUndefined(targetAbs);
     if (!st) throw new LayerEntryError(name, `refused: hardlink target ${JSON.stringify(linkname)} does not exist in this layer`);
     if (st.isDirectory()) throw new LayerEntryError(name, `refused: hardlink target ${JSON.stringify(linkname)} is a directory`);
     if (targetAbs === abs) return;
     await this.clearPath(abs, rel);
     // link(2) does not follow a symlink target: a hardlink to a symlink links the symlink itself.
-    await fs.promises.link(targetAbs, abs);
+    fs.linkSync(targetAbs, abs);
   }
 
   private async setOwner(name: string, abs: string, meta: EntryMetadata): Promise<void> {
-    await this.withOwnerError(name, meta, () => fs.promises.lchown(abs, meta.uid, meta.gid));
+    await this.withOwnerError(name, meta, () => fs.lchownSync(abs, meta.uid, meta.gid));
   }
 
-  private async withOwnerError(name: string, meta: EntryMetadata, chown: () => Promise<void>): Promise<void> {
+  private async withOwnerError(name: string, meta: EntryMetadata, chown: () => void | Promise<void>): Promise<void> {
     try {
       await chown();
     } catch (err) {
@@ -354,12 +356,35 @@ class LayerWriter {
   }
 }
 
-async function lstatOrUndefined(abs: string): Promise<fs.Stats | undefined> {
-  try {
-    return await fs.promises.lstat(abs);
-  } catch (err) {
-    const code = errnoCode(err);
-    if (code === 'ENOENT') return undefined;
-    throw err;
+function lstatOrUndefined(abs: string): fs.Stats | undefined {
+  return fs.lstatSync(abs, { throwIfNoEntry: false });
+}
+
+/**
+ * Writes a file's content: a small file with one write once it is all there, a large one chunk by
+ * chunk off the main thread (its writes then overlap the gunzip and hashing of the next chunks).
+ */
+async function writeContent(fd: number, entry: TarEntry, size: number): Promise<void> {
+  if (size <= SMALL_FILE_BYTES) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry) chunks.push(chunk);
+    writeAllSync(fd, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    return;
   }
+  for await (const chunk of entry) {
+    for (let offset = 0; offset < chunk.length; ) {
+      const { bytesWritten } = await writeAsync(fd, chunk, offset);
+      offset += bytesWritten;
+    }
+  }
+}
+
+function writeAllSync(fd: number, data: Buffer): void {
+  for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset);
+}
+
+function writeAsync(fd: number, data: Buffer, offset: number): Promise<{ bytesWritten: number }> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, data, offset, data.length - offset, null, (err, bytesWritten) => (err ? reject(err) : resolve({ bytesWritten })));
+  });
 }
