@@ -178,6 +178,32 @@ describe('bad input: exit 125, a clear message, nothing created', () => {
   });
 });
 
+describe('the engine launched before the record (run)', () => {
+  const entries = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+  const containerDirs = () => [...entries(path.join(store.root, 'containers')), ...entries(path.join(store.runroot, 'containers'))];
+
+  it('--network none starts the payload at once: all output (more than a pipe holds), stdin and the exit code reach the CLI', async () => {
+    const r = await tsctr(['run', '--rm', '-i', '--network', 'none', BUSYBOX, 'sh', '-c', 'cat; seq 1 30000; echo to-err >&2; exit 7'], 'from-stdin\n');
+    expect(r.exitCode).toBe(7);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toBe('from-stdin');
+    expect(lines.slice(1, -1)).toEqual(Array.from({ length: 30000 }, (_, i) => String(i + 1)));
+    expect(r.stderr).toBe('to-err\n');
+  });
+
+  it('a run that fails before its record is written leaves no directory behind', async () => {
+    const before = containerDirs();
+    for (const network of ['none', 'slirp4netns']) {
+      const missing = await tsctr(['run', '--rm', '--network', network, 'localhost:5000/does-not-exist']);
+      expect(missing.exitCode).toBe(125);
+    }
+    const id = (await tsctr(['create', '--name', 'early-taken', BUSYBOX, 'true'])).stdout.trim();
+    expect((await tsctr(['run', '--name', 'early-taken', '--network', 'none', BUSYBOX, 'true'])).exitCode).toBe(125);
+    expect((await tsctr(['rm', 'early-taken'])).exitCode).toBe(0);
+    expect(containerDirs().filter((d) => d !== id)).toEqual(before);
+  });
+});
+
 describe('-it with a real terminal (tmux)', () => {
   const socket = `/tmp/tsctr-e2e-tmux-${process.pid}`;
   const tmux = (args: string[]) => runAsTestUser(['tmux', '-S', socket, ...args], { env: store.env });

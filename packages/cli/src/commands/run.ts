@@ -30,6 +30,7 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
     const paths = storePathsFrom(argv);
     const detachKeys = detachKeysFrom(argv);
     const checked = checkCreateArgs(argv);
+    trace('cli-checked');
     // The engine's process starts while the image is looked up and the record written.
     const early = process.env.TSCTR_EARLY_ENGINE === '0' ? undefined : await launchEngineEarly(paths, checked.request, { attachWait: !argv.detach });
     let record;

@@ -44,7 +44,11 @@ export async function launchEngineEarly(p: StorePaths, request: CreateRequest, o
     ...(request.resources !== undefined && hasLimits(request.resources) ? { resources: request.resources } : {}),
     ...(request.cgroups !== undefined ? { cgroups: request.cgroups } : {}),
   };
-  if (how !== 'helper') return { id, kind, attachWait: opts.attachWait, engine: await spawnEngine(p, target, { attachWait: opts.attachWait, network: how, awaitGo: true }) };
+  if (how !== 'helper') {
+    // No helper to wait for: an attached run without a terminal (whose size the attach brings) starts at once.
+    const startHeld = opts.attachWait && !request.tty;
+    return { id, kind, attachWait: opts.attachWait, engine: await spawnEngine(p, target, { attachWait: opts.attachWait, network: how, awaitGo: true, startHeld }) };
+  }
   const pipes = helperPipes();
   try {
     // The helper joins the engine's network before the payload starts: the engine waits for an attach or start.

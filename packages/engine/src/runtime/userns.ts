@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
 import { TsctrError, errnoName, isErrnoException } from '../errors';
+import { trace } from '../trace';
 import type { IdMapEntry, IdMappings } from './idmap';
 import { sealedShimFd } from './shim-binary';
 import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs, parseSubidFile, planDefaultMappings, type SubordinateIds, type UserIdentity } from './subids';
@@ -212,8 +213,10 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
         state = 'mapping';
         text = text.slice(1);
         const pid = child.pid as number;
+        trace('userns-map-requested');
         Promise.all([writeIdMap('newuidmap', pid, mappings.uidMap), writeIdMap('newgidmap', pid, mappings.gidMap)]).then(
           () => {
+            trace('userns-mapped');
             if (state !== 'mapping') return;
             state = 'mapped';
             sync.write('G');

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
+import { trace } from '../../trace';
 import { entryPointPath } from '../../install-layout';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
@@ -86,8 +87,9 @@ export interface SpawnedEngine {
 /**
  * Launches the engine in its namespaces. With `awaitGo` it waits (before reading the record) for
  * the line `go` on its ready fd (see releaseEngine), so it can start while the CLI still writes the record.
+ * With `startHeld` (and attachWait) it starts the payload at once and holds its output until the first attach.
  */
-export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opts: { attachWait: boolean; network?: EngineNetworkLaunch; awaitGo?: boolean }): Promise<SpawnedEngine> {
+export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opts: { attachWait: boolean; network?: EngineNetworkLaunch; awaitGo?: boolean; startHeld?: boolean }): Promise<SpawnedEngine> {
   const network = opts.network ?? { unshare: ['mnt', 'net', 'uts', 'ipc'] };
   await fs.promises.mkdir(containerRunDir(p, target.id), { recursive: true, mode: 0o700 });
   // Early (awaitGo), the record's directory, which holds engine.log, is not there yet.
@@ -97,8 +99,9 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
   let cgroup: PreparedCgroup | undefined;
   try {
     cgroup = prepareContainerCgroup(target);
+    trace('cli-cgroup-prepared');
     const child = await launchInUserNamespace({
-      argv: [...engineArgv(p, target.id, opts.attachWait, undefined, undefined, network.fds !== undefined), ...(opts.awaitGo ? ['--await-go'] : []), ...engineCgroupArgs(cgroup)],
+      argv: [...engineArgv(p, target.id, opts.attachWait, undefined, undefined, network.fds !== undefined), ...(opts.awaitGo ? ['--await-go'] : []), ...(opts.startHeld ? ['--start-held'] : []), ...engineCgroupArgs(cgroup)],
       mappings: { uidMap: target.userns.uidMap, gidMap: target.userns.gidMap },
       unshare: network.unshare,
       ...(network.join ? { join: network.join } : {}),
@@ -106,6 +109,7 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
       detached: true,
       stdio: withCgroupFd(['ignore', log, log, undefined, 'pipe', ...(network.fds ? [network.fds.hold, network.fds.alive] : [])], cgroup),
     });
+    trace('cli-engine-spawned');
     return { child, cgroup, logFile };
   } catch (err) {
     await discardCgroup(cgroup);

@@ -11,6 +11,8 @@ export interface EngineArgs {
   readonly attachWait: boolean;
   /** Wait for the line `go` on the ready fd before reading the record (the CLI launched the engine while writing it). */
   readonly awaitGo?: boolean;
+  /** With attachWait: start the payload at once, but hold its output (and its exit) until the first attach. */
+  readonly startHeld?: boolean;
   /** The network helper's pipes: exit pipe write end (held, never used) and liveness pipe read end. */
   readonly netHoldFd?: number;
   readonly netAliveFd?: number;
@@ -19,12 +21,13 @@ export interface EngineArgs {
   readonly cgroupDir?: string;
 }
 
-const USAGE = 'usage: engine-main --root R --runroot RR --id ID [--ready-fd N] [--attach-wait] [--await-go] [--net-hold-fd N --net-alive-fd N] [--cgroup-fd N --cgroup-dir DIR]';
+const USAGE = 'usage: engine-main --root R --runroot RR --id ID [--ready-fd N] [--attach-wait [--start-held]] [--await-go] [--net-hold-fd N --net-alive-fd N] [--cgroup-fd N --cgroup-dir DIR]';
 
 export function parseEngineArgs(argv: readonly string[]): EngineArgs {
   const values = new Map<string, string>();
   let attachWait = false;
   let awaitGo = false;
+  let startHeld = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--attach-wait') {
@@ -33,6 +36,10 @@ export function parseEngineArgs(argv: readonly string[]): EngineArgs {
     }
     if (arg === '--await-go') {
       awaitGo = true;
+      continue;
+    }
+    if (arg === '--start-held') {
+      startHeld = true;
       continue;
     }
     if (arg === '--root' || arg === '--runroot' || arg === '--id' || arg === '--ready-fd' || arg === '--net-hold-fd' || arg === '--net-alive-fd' || arg === '--cgroup-fd' || arg === '--cgroup-dir') {
@@ -57,7 +64,8 @@ export function parseEngineArgs(argv: readonly string[]): EngineArgs {
   const cgroupDir = values.get('--cgroup-dir');
   if ((cgroupFd === undefined) !== (cgroupDir === undefined)) throw new TsctrError(`engine: --cgroup-fd and --cgroup-dir go together; ${USAGE}`);
   if (awaitGo && readyFd === undefined) throw new TsctrError(`engine: --await-go needs --ready-fd; ${USAGE}`);
-  return { root, runroot, id, readyFd, attachWait, ...(awaitGo ? { awaitGo } : {}), ...(netHoldFd !== undefined ? { netHoldFd, netAliveFd } : {}), ...(cgroupFd !== undefined ? { cgroupFd, cgroupDir } : {}) };
+  if (startHeld && !attachWait) throw new TsctrError(`engine: --start-held goes with --attach-wait; ${USAGE}`);
+  return { root, runroot, id, readyFd, attachWait, ...(awaitGo ? { awaitGo } : {}), ...(startHeld ? { startHeld } : {}), ...(netHoldFd !== undefined ? { netHoldFd, netAliveFd } : {}), ...(cgroupFd !== undefined ? { cgroupFd, cgroupDir } : {}) };
 }
 
 function fdArg(values: ReadonlyMap<string, string>, flag: string): number | undefined {

@@ -47,6 +47,8 @@ import { createPipeStdio, createPtyStdio, type PayloadStdio } from './stdio';
 
 /** How long output may still arrive after the payload's exit was reported. */
 const OUTPUT_DRAIN_MS = 2000;
+/** How long an exited --start-held payload waits for the client that launched it before it is cleaned up. */
+const HELD_ATTACH_MS = 10_000;
 
 export class Engine implements ControlHandler {
   private merged = '';
@@ -58,6 +60,10 @@ export class Engine implements ControlHandler {
   private startPromise: Promise<ControlReply> | undefined;
   /** The init plan, made while the engine waits for its first client (or the error making it threw). */
   private initPlan: InitPlanResult | Error | undefined;
+  /** --start-held: the payload's output waits here for the first attach (its pipes fill meanwhile). */
+  private heldOutput: PayloadStdio | undefined;
+  private readonly firstAttach: Promise<void>;
+  private resolveFirstAttach!: () => void;
   private exitReport: ExitReport | undefined;
   private finishing: Promise<void> | undefined;
   private readonly exited: Promise<ExitReport>;
@@ -78,6 +84,7 @@ export class Engine implements ControlHandler {
     private readonly owner: FileOwner,
   ) {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.firstAttach = new Promise((resolve) => (this.resolveFirstAttach = resolve));
   }
 
   /** Reads the record; the engine is then ready to prepare(). */
@@ -116,8 +123,9 @@ export class Engine implements ControlHandler {
       await this.state.write(this.state.current);
       this.ready.report({ event: 'listening' });
       trace('engine-listening');
-      // While the CLI connects: the attach then only has to spawn.
-      setImmediate(() => this.planInit());
+      // While the CLI connects: the payload starts (its output held), or the attach then only has to spawn.
+      if (this.args.startHeld) void this.start();
+      else setImmediate(() => this.planInit());
       return;
     }
     const reply = await this.start();
@@ -138,7 +146,7 @@ export class Engine implements ControlHandler {
     const shim = sealedShimDescriptor();
     const stdio = this.stdio?.parentFds;
     if (this.exitReport || this.finishing || this.pid === undefined || !this.init || !stdio || this.logFd === undefined || listen === undefined || shim === undefined) return;
-    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy) return;
+    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy || this.heldOutput) return;
     // Output read but not yet handled would be lost with this process: hand it on first.
     for (const { stream, readable } of this.stdio?.outputs ?? []) for (let chunk = readable.read() as Buffer | null; chunk !== null; chunk = readable.read() as Buffer | null) this.output(stream, chunk);
     const { cgroupFd, cgroupDir, netHoldFd, netAliveFd } = this.args;
@@ -203,7 +211,8 @@ export class Engine implements ControlHandler {
         if (plan instanceof Error) throw plan;
         trace('engine-planned');
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
-        this.relayOutput(this.stdio);
+        if (this.args.startHeld) this.heldOutput = this.stdio;
+        else this.relayOutput(this.stdio);
         this.init = spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
           onStarted: (pid) => {
             trace('engine-init-started');
@@ -232,6 +241,12 @@ export class Engine implements ControlHandler {
       }
     }
     return this.initPlan;
+  }
+
+  private releaseOutput(): void {
+    const held = this.heldOutput;
+    this.heldOutput = undefined;
+    if (held) this.relayOutput(held);
   }
 
   private relayOutput(stdio: PayloadStdio): void {
@@ -267,6 +282,9 @@ export class Engine implements ControlHandler {
   private finish(): Promise<void> {
     this.finishing ??= (async () => {
       const report = this.exitReport ?? { exitCode: 0 };
+      // The client that launched a --start-held engine hears everything, exit included (unless it is gone for good).
+      if (this.heldOutput) await Promise.race([this.firstAttach, new Promise((r) => setTimeout(r, HELD_ATTACH_MS).unref())]);
+      this.releaseOutput();
       await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
       trace('engine-drained');
       const started = this.state.current.startedAt;
@@ -383,6 +401,8 @@ export class Engine implements ControlHandler {
     if (logs) this.replayLog(client);
     client.attached = true;
     client.stdin = stdin;
+    this.releaseOutput();
+    this.resolveFirstAttach();
     if (this.args.attachWait) void this.start();
   }
 

@@ -10,6 +10,10 @@ describe('parseEngineArgs', () => {
   it('makes the ready fd and attach-wait optional', () => {
     expect(parseEngineArgs(['--id', ID, '--root', '/r', '--runroot', '/rr'])).toEqual({ root: '/r', runroot: '/rr', id: ID, readyFd: undefined, attachWait: false });
   });
+  it('reads --start-held, which goes with --attach-wait', () => {
+    expect(parseEngineArgs(['--root', '/r', '--runroot', '/rr', '--id', ID, '--attach-wait', '--start-held'])).toMatchObject({ attachWait: true, startHeld: true });
+    expect(() => parseEngineArgs(['--root', '/r', '--runroot', '/rr', '--id', ID, '--start-held'])).toThrow(/--start-held goes with --attach-wait/);
+  });
   it('reads --await-go, which needs the ready fd it waits on', () => {
     expect(parseEngineArgs(['--root', '/r', '--runroot', '/rr', '--id', ID, '--ready-fd', '4', '--await-go'])).toEqual({ root: '/r', runroot: '/rr', id: ID, readyFd: 4, attachWait: false, awaitGo: true });
     expect(() => parseEngineArgs(['--root', '/r', '--runroot', '/rr', '--id', ID, '--await-go'])).toThrow(/--await-go needs --ready-fd/);
