@@ -21,6 +21,7 @@ export function findCommandName(args: readonly string[]): string | undefined {
 
 export async function main(args: string[]): Promise<number> {
   trace('cli-main');
+  process.once('exit', () => trace('cli-exit'));
   const wanted = findCommandName(args);
   const entry = commandTable.find((c) => c.name === wanted);
   let y = addGlobalOptions(yargs(args))
@@ -49,6 +50,7 @@ export async function main(args: string[]): Promise<number> {
 if (require.main === module || process.env.TSCTR_CLI_MAIN === '1') {
   main(process.argv.slice(2)).then(
     (code) => {
+      trace('cli-main-done');
       process.exitCode = code;
     },
     (err: unknown) => {

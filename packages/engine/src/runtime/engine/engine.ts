@@ -104,7 +104,7 @@ export class Engine implements ControlHandler {
     linkNetworkHelper(this.args, () => this.networkHelperGone());
     adoptCgroupFd(this.args.cgroupFd);
     mount(null, '/', null, MS_REC | MS_PRIVATE, null);
-    this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id) });
+    this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id), volatile: this.config.autoRemove === true });
     const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
     applyMountPlan(this.merged, plan.beforeUser);
     applyMountPlan(this.merged, generatedMountsToApply(plan.generated, await applyUserMounts(this.merged, this.paths, this.config)));

@@ -20,12 +20,16 @@ export interface OverlayDirs {
   readonly work: string;
 }
 
-/** Pure: the overlay mount data for the kernel driver; refuses data the kernel would truncate. */
-export function overlayMountData(dirs: OverlayDirs): string {
+/**
+ * Pure: the overlay mount data for the kernel driver; refuses data the kernel would truncate.
+ * `volatile` (podman's choice for --rm containers): no sync of the upper fs, at the unmount either,
+ * which otherwise flushes the whole filesystem of the store; such a mount cannot be mounted again.
+ */
+export function overlayMountData(dirs: OverlayDirs, opts: { volatile?: boolean } = {}): string {
   for (const dir of [...dirs.lowers, dirs.upper, dirs.work]) {
     if (/[,:\\]/.test(dir)) throw new TsctrError(`overlay directory "${dir}" contains ",", ":" or "\\", which overlay mount options cannot express`);
   }
-  const data = `lowerdir=${dirs.lowers.join(':')},upperdir=${dirs.upper},workdir=${dirs.work},userxattr`;
+  const data = `lowerdir=${dirs.lowers.join(':')},upperdir=${dirs.upper},workdir=${dirs.work},userxattr${opts.volatile ? ',volatile' : ''}`;
   if (Buffer.byteLength(data) > MOUNT_DATA_LIMIT) {
     throw new TsctrError(`the image has too many layers (${dirs.lowers.length}) for one overlay mount: ${Buffer.byteLength(data)} bytes of mount options, the kernel takes ${MOUNT_DATA_LIMIT}; use --storage-driver fuse-overlayfs`);
   }
@@ -75,6 +79,8 @@ export interface RootfsSpec {
   readonly idShift?: FuseIdShift;
   /** Owner for the upper dir (the container's "/"), as seen in the engine's namespace. */
   readonly upperOwner?: { readonly uid: number; readonly gid: number };
+  /** A container removed at its end (--rm): kernel overlay without syncs (see overlayMountData). */
+  readonly volatile?: boolean;
 }
 
 /** Mounts the rootfs at <containerDir>/merged and returns its absolute path. */
@@ -101,7 +107,7 @@ export function mountRootfs(spec: RootfsSpec): string {
     }
     return merged;
   }
-  const data = overlayMountData({ lowers, upper: rel.upper, work: rel.work });
+  const data = overlayMountData({ lowers, upper: rel.upper, work: rel.work }, { volatile: spec.volatile === true });
   const cwd = process.cwd();
   process.chdir(spec.root); // the relative lower/upper/work paths keep the mount data short
   try {

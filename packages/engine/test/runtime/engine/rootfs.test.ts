@@ -3,6 +3,7 @@ import { MOUNT_DATA_LIMIT, fuseOverlayArgs, layerLowerDir, overlayMountData } fr
 describe('overlay mount data', () => {
   it('lists lowers top first with userxattr', () => {
     expect(overlayMountData({ lowers: ['l/B', 'l/A'], upper: 'containers/x/upper', work: 'containers/x/work' })).toBe('lowerdir=l/B:l/A,upperdir=containers/x/upper,workdir=containers/x/work,userxattr');
+    expect(overlayMountData({ lowers: ['l/A'], upper: 'u', work: 'w' }, { volatile: true })).toBe('lowerdir=l/A,upperdir=u,workdir=w,userxattr,volatile');
   });
   it('refuses data that does not fit one page and names the fallback', () => {
     const lowers = Array.from({ length: 500 }, (_, i) => `l/${String(i).padStart(26, '0')}`);
