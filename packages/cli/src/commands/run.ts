@@ -18,6 +18,7 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
   describe: 'Create a container from an image, start it and attach to it',
   builder: (y) => haltAtCommand(y) as never,
   handler: async (outer) => {
+    trace('cli-handler');
     const parsed = parseRunCreateWords(wordsAfterCommand(outer._), USAGE, (y) =>
       y
         .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
