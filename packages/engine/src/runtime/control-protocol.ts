@@ -24,7 +24,7 @@ export enum Frame {
 }
 
 export type ControlRequest =
-  | { readonly op: 'attach'; readonly stdin: boolean; readonly logs?: boolean }
+  | { readonly op: 'attach'; readonly stdin: boolean }
   | { readonly op: 'start' }
   | { readonly op: 'kill'; readonly signal: string }
   | { readonly op: 'stop'; readonly timeout: number }

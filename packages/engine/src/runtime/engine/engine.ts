@@ -32,7 +32,7 @@ import { linkNetworkHelper } from './network-helper-link';
 import { planEtcContents } from '../../network/etc-plan';
 import { networkKind } from '../../network/network-mode';
 import { planContainerInit, type InitPlanResult } from './init-plan';
-import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
+import { LogClock, formatLogRecords, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit, type RunningInit } from './payload';
 import { HANDOFF_IDLE_MS, LEAN_MONITOR_ENV, handOffToMonitor } from './monitor-handoff';
@@ -371,7 +371,7 @@ export class Engine implements ControlHandler {
   async request(client: ControlClient, request: ControlRequest): Promise<ControlReply> {
     switch (request.op) {
       case 'attach':
-        setImmediate(() => this.attach(client, request.stdin, request.logs ?? false));
+        setImmediate(() => this.attach(client, request.stdin));
         return { ok: true };
       case 'start': {
         const reply = await this.start();
@@ -397,26 +397,12 @@ export class Engine implements ControlHandler {
     }
   }
 
-  private attach(client: ControlClient, stdin: boolean, logs: boolean): void {
-    if (logs) this.replayLog(client);
+  private attach(client: ControlClient, stdin: boolean): void {
     client.attached = true;
     client.stdin = stdin;
     this.releaseOutput();
     this.resolveFirstAttach();
     if (this.args.attachWait) void this.start();
-  }
-
-  private replayLog(client: ControlClient): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(containerLogPath(this.paths, this.config.id), 'utf8');
-    } catch {
-      return;
-    }
-    for (const line of text.split('\n')) {
-      const record = parseLogRecord(line);
-      if (record) client.send(record.stream === 'stdout' ? Frame.Stdout : Frame.Stderr, record.partial ? record.text : `${record.text}\n`);
-    }
   }
 
   stdin(client: ControlClient, data: Buffer): void {

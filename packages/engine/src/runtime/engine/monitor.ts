@@ -13,10 +13,10 @@ import type { StorePaths } from '../../storage/paths';
 import { bundled } from '../../install-layout';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
 import type { ContainerConfig, ContainerState } from '../container-types';
-import { containerConfigPath, containerLogPath, controlSocketPath } from '../containers/layout';
+import { containerConfigPath, controlSocketPath } from '../containers/layout';
 import { ClientSessions } from './client-sessions';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
-import { LogClock, formatLogRecords, parseLogRecord, type LogStream } from './k8s-log';
+import { LogClock, formatLogRecords, type LogStream } from './k8s-log';
 import { inheritedFds, type MonitorHandoff } from './monitor-handoff';
 import { signalNumber } from './signals';
 import { LineSplitter, exitCodeOf, parseStatusLine } from './status-lines';
@@ -212,7 +212,7 @@ export class Monitor implements ControlHandler {
   async request(client: ControlClient, request: ControlRequest): Promise<ControlReply> {
     switch (request.op) {
       case 'attach':
-        setImmediate(() => this.attach(client, request.stdin, request.logs ?? false));
+        setImmediate(() => this.attach(client, request.stdin));
         return { ok: true };
       case 'start':
         return { ok: true };
@@ -235,23 +235,9 @@ export class Monitor implements ControlHandler {
     }
   }
 
-  private attach(client: ControlClient, stdin: boolean, logs: boolean): void {
-    if (logs) this.replayLog(client);
+  private attach(client: ControlClient, stdin: boolean): void {
     client.attached = true;
     client.stdin = stdin;
-  }
-
-  private replayLog(client: ControlClient): void {
-    let text: string;
-    try {
-      text = fs.readFileSync(containerLogPath(this.paths, this.config.id), 'utf8');
-    } catch {
-      return;
-    }
-    for (const line of text.split('\n')) {
-      const record = parseLogRecord(line);
-      if (record) client.send(record.stream === 'stdout' ? Frame.Stdout : Frame.Stderr, record.partial ? record.text : `${record.text}\n`);
-    }
   }
 
   stdin(client: ControlClient, data: Buffer): void {
