@@ -40,6 +40,11 @@ describe('exit codes', () => {
     expect((await tsctr(['ps', '-a', '-q'])).stdout).toBe('');
   });
 
+  it('works from a working directory the user cannot enter (a checkout under /root)', async () => {
+    const r = await runTsctr(['run', '--rm', BUSYBOX, 'echo', 'from-closed-cwd'], { store, cwd: '/root' });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'from-closed-cwd\n' });
+  });
+
   it('the payload\'s exit code is the CLI\'s', async () => {
     expect((await tsctr(['run', '--rm', BUSYBOX, 'sh', '-c', 'exit 42'])).exitCode).toBe(42);
   });

@@ -10,6 +10,9 @@ import { trace } from '../../trace';
 
 async function main(): Promise<void> {
   trace('engine-main');
+  // The engine outlives the command that started it: it must not keep (nor later chdir back to)
+  // the caller's working directory, which the user may not even be able to enter.
+  process.chdir('/');
   let ready = new ReadyReporter(undefined);
   try {
     const args = parseEngineArgs(process.argv.slice(2));
