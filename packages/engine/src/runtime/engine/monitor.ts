@@ -18,7 +18,7 @@ import { ClientSessions } from './client-sessions';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
 import { LogClock, formatLogRecords, type LogStream } from './k8s-log';
 import { inheritedFds, type MonitorHandoff } from './monitor-handoff';
-import { signalNumber } from './signals';
+import { signalNumber, stopSequence } from './signals';
 import { LineSplitter, exitCodeOf, parseStatusLine } from './status-lines';
 import { pipeRelay, ptyRelay, type PayloadStdio } from './stdio';
 
@@ -200,11 +200,7 @@ export class Monitor implements ControlHandler {
   async stop(timeoutSeconds: number): Promise<ControlReply> {
     if (this.exitReport) return { ok: true, exitCode: this.exitReport.exitCode };
     if (this.state.status === 'running') await this.writeState({ ...this.state, status: 'stopping' });
-    this.signal(signalNumber(this.config.stopSignal || 'SIGTERM'));
-    const timer = setTimeout(() => this.signal(9), Math.max(0, timeoutSeconds) * 1000);
-    const report = await this.exited;
-    clearTimeout(timer);
-    return { ok: true, exitCode: report.exitCode };
+    return stopSequence((sig) => this.signal(sig), this.config.stopSignal, timeoutSeconds, this.exited);
   }
 
   // ControlHandler (as the engine's)

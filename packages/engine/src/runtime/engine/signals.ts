@@ -22,3 +22,15 @@ export function signalNumber(spec: string | number): number {
   if (n === undefined) throw new TsctrError(`unknown signal "${spec}": use a name such as SIGTERM, KILL or HUP, or a number`);
   return n;
 }
+
+/**
+ * docker's stop: the stop signal, then SIGKILL once `timeoutSeconds` have passed, settled by the
+ * payload's exit. Shared by the engine and the lean monitor, which differ only in how they signal.
+ */
+export async function stopSequence(signal: (sig: number) => void, stopSignal: string, timeoutSeconds: number, exited: Promise<{ exitCode: number }>): Promise<{ ok: true; exitCode: number }> {
+  signal(signalNumber(stopSignal || 'SIGTERM'));
+  const timer = setTimeout(() => signal(constants.signals.SIGKILL), Math.max(0, timeoutSeconds) * 1000);
+  const report = await exited;
+  clearTimeout(timer);
+  return { ok: true, exitCode: report.exitCode };
+}
