@@ -12,7 +12,7 @@ import { setLinkUp } from '../../sys/net';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
-import type { ContainerConfig, StorageDriver } from '../container-types';
+import type { ContainerConfig } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
@@ -23,6 +23,7 @@ import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-orde
 import { removeAnonymousVolumes } from '../volumes/volume-store';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
+import { chooseRootfsDriver, type RootfsDriverChoice } from './rootfs-driver';
 import { ClientSessions } from './client-sessions';
 import { serveCopyIn, serveCopyOut } from './copy-session';
 import { ExecService } from './exec-session';
@@ -37,10 +38,9 @@ import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit, type RunningInit } from './payload';
 import { HANDOFF_IDLE_MS, LEAN_MONITOR_ENV, handOffToMonitor } from './monitor-handoff';
 import { ReadyReporter } from './ready-fd';
-import { mountRootfs, unmountRootfs, type FuseIdShift } from './rootfs';
-import { fuseIdMapping, storageMappings } from './id-shift';
+import { mountRootfs, unmountRootfs } from './rootfs';
 import { readRootfsFile } from './safe-path';
-import { signalNumber } from './signals';
+import { signalNumber, stopSequence } from './signals';
 import { StateWriter, containerOwner, type FileOwner } from './state-file';
 import type { StartFailure } from './status-lines';
 import { createPipeStdio, createPtyStdio, type PayloadStdio } from './stdio';
@@ -166,14 +166,10 @@ export class Engine implements ControlHandler {
    * namespace, so a container whose mapping differs from the store's runs on fuse-overlayfs with
    * uidmapping/gidmapping (podman's approach).
    */
-  private rootfsDriver(): { driver: StorageDriver; idShift?: FuseIdShift; upperOwner?: FileOwner } {
-    const { userns } = this.config;
-    const storage = userns.mode === 'default' ? undefined : storageMappings(this.paths.root, userns);
-    const same = !storage || (JSON.stringify(storage.uidMap) === JSON.stringify(userns.uidMap) && JSON.stringify(storage.gidMap) === JSON.stringify(userns.gidMap));
-    if (same) return { driver: this.config.storageDriver };
-    if (this.config.storageDriver === 'overlay') console.error('tsctr engine: the container\'s id mapping differs from the store\'s: using fuse-overlayfs to present image owners');
-    // The user's own id is the image's root under the store's mapping: it owns the container's "/".
-    return { driver: 'fuse-overlayfs', upperOwner: this.owner, idShift: { uidMapping: fuseIdMapping(storage.uidMap, userns.uidMap), gidMapping: fuseIdMapping(storage.gidMap, userns.gidMap) } };
+  private rootfsDriver(): RootfsDriverChoice {
+    const choice = chooseRootfsDriver(this.paths, this.config, this.owner);
+    if (choice.switchedToFuse) console.error('tsctr engine: the container\'s id mapping differs from the store\'s: using fuse-overlayfs to present image owners');
+    return choice;
   }
 
   private writeEtcFiles(): EtcFilePaths {
@@ -359,11 +355,7 @@ export class Engine implements ControlHandler {
   async stop(timeoutSeconds: number): Promise<ControlReply> {
     if (this.pid === undefined || this.exitReport) return { ok: true, exitCode: this.exitReport?.exitCode };
     if (this.state.current.status === 'running') await this.state.write({ ...this.state.current, status: 'stopping' });
-    this.signal(signalNumber(this.config.stopSignal || 'SIGTERM'));
-    const timer = setTimeout(() => this.signal(9), Math.max(0, timeoutSeconds) * 1000);
-    const report = await this.exited;
-    clearTimeout(timer);
-    return { ok: true, exitCode: report.exitCode };
+    return stopSequence((sig) => this.signal(sig), this.config.stopSignal, timeoutSeconds, this.exited);
   }
 
   // ControlHandler
