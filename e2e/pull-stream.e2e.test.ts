@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import * as tar from 'tar-stream';
+import { buildTar as buildTarEntries } from '../packages/engine/test/storage/tar-builder';
 import { makeTestStore, runTsctr, type TestStore } from './lib';
 import { TEST_USER, userInfo } from './lib/users';
 
@@ -21,23 +21,9 @@ const BIG = Buffer.concat(Array.from({ length: 6 * 1024 }, (_, i) => createHash(
 
 type Entry = { name: string; content?: Buffer; type?: 'file' | 'symlink'; linkname?: string };
 
-async function buildTar(entries: readonly Entry[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => {
-    for await (const c of pack) chunks.push(c as Buffer);
-  })();
-  for (const e of entries) {
-    const header = { name: e.name, type: e.type ?? 'file', linkname: e.linkname, mode: 0o644, mtime: new Date(1_700_000_000_000) };
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null): void => (err ? reject(err) : resolve());
-      if (e.type === 'symlink') pack.entry(header, cb);
-      else pack.entry(header, e.content ?? Buffer.from('x'), cb);
-    });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
+/** Layers for these tests: regular files default to the content "x", all with one fixed mtime. */
+function buildTar(entries: readonly Entry[]): Promise<Buffer> {
+  return buildTarEntries(entries.map((e) => ({ ...e, content: e.type === 'symlink' ? undefined : (e.content ?? Buffer.from('x')), mtime: new Date(1_700_000_000_000) })));
 }
 
 /** Single-layer images; `serve` may replace the layer's bytes on the wire. */

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import * as tar from 'tar-stream';
+import { buildTar as buildTarEntries } from '../packages/engine/test/storage/tar-builder';
 import { FIXTURES, layersExpected, modeOf, type ExpectedEntry } from './lib/fixtures';
 import { asUserArgv, runTsctr, TSCTR_BIN, type RunResult } from './lib/run';
 import { makeTestStore, type TestStore } from './lib/test-store';
@@ -218,24 +218,9 @@ class FakeRegistry {
 
 type Spec = { name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; linkname?: string; content?: string };
 
-async function buildTar(entries: readonly Spec[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  const done = (async () => {
-    for await (const c of pack) chunks.push(c as Buffer);
-  })();
-  for (const e of entries) {
-    const type = e.type ?? 'file';
-    const header = { name: e.name, type, linkname: e.linkname, mode: type === 'directory' ? 0o755 : 0o644, mtime: new Date(1_700_000_000_000) };
-    await new Promise<void>((resolve, reject) => {
-      const cb = (err?: Error | null) => (err ? reject(err) : resolve());
-      if (type === 'file') pack.entry(header, Buffer.from(e.content ?? 'evil'), cb);
-      else pack.entry(header, cb);
-    });
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(chunks);
+/** Malicious layers: regular files default to the content "evil", all with one fixed mtime. */
+function buildTar(entries: readonly Spec[]): Promise<Buffer> {
+  return buildTarEntries(entries.map((e) => ({ ...e, content: (e.type ?? 'file') === 'file' ? (e.content ?? 'evil') : undefined, mtime: new Date(1_700_000_000_000) })));
 }
 
 describe('malicious and tampered layers', () => {
