@@ -3,7 +3,7 @@
  * and the error for a user without subordinate ids. Users come from e2e/setup (system.sh).
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INSTALLED_SHIM, NOSUB_USER, TEST_USER, TSCTR_BIN } from './lib';
 
@@ -87,6 +87,21 @@ describe('tsctr unshare', () => {
       expect(r.stdout).toBe('1:1\n');
       const st = statSync(file);
       expect([st.uid, st.gid]).toEqual([subuid, subgid]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a newuidmap that refuses the map with its own words and the fix (exit 125)', () => {
+    // A newuidmap earlier in PATH that refuses, as the real one does for a range /etc/subuid does not grant.
+    const dir = mkdtempSync('/tmp/tsctr-e2e-idmap-');
+    try {
+      chmodSync(dir, 0o755);
+      const fake = path.join(dir, 'newuidmap');
+      writeFileSync(fake, '#!/bin/sh\necho "newuidmap: uid range [0-1) -> [$3-$(($3 + 1))) not allowed" >&2\nexit 1\n', { mode: 0o755 });
+      const r = spawnSync('runuser', ['-u', TEST_USER, '--', 'env', `PATH=${dir}:/usr/bin:/bin`, TSCTR_BIN, 'unshare', 'true'], { encoding: 'utf8', cwd: '/' });
+      expect(r.status).toBe(125);
+      expect(r.stderr).toMatch(new RegExp(`^Error: newuidmap \\d+ 0 ${uid} 1 1 ${subuid} 65536 failed: newuidmap: uid range \\[0-1\\) -> \\[${uid}-${uid + 1}\\) not allowed: check that /etc/subuid grants these ranges to your user and that ${fake} is setuid root`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

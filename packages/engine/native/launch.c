@@ -1,6 +1,7 @@
 /*
- * launch: new user namespace, uid/gid maps written by the parent (newuidmap/newgidmap need the
- * shim's pid and an outside process), root inside, further namespaces, exec. See docs/shim-protocol.md.
+ * launch: new user namespace, uid/gid maps written by newuidmap/newgidmap (which must run outside
+ * it: the shim forks them before it unshares), root inside, further namespaces, exec.
+ * See docs/shim-protocol.md.
  */
 #include "modes.h"
 #include "util.h"
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct launch_opts {
@@ -23,7 +25,15 @@ struct launch_opts {
 	int pdeathsig;
 	const char *join_userns;
 	const char *join_netns;
+	const char *uid_tool, *uid_map, *gid_tool, *gid_map;
 	char **argv;
+};
+
+/* A newuidmap or newgidmap child: forked before the unshare, it waits for a byte on the go pipe. */
+struct mapper {
+	const char *tool;
+	pid_t pid;
+	int output_fd;
 };
 
 static int sync_fd = -1;
@@ -94,6 +104,14 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 			o->join_userns = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--join-netns")) {
 			o->join_netns = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--newuidmap")) {
+			o->uid_tool = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--uid-map")) {
+			o->uid_map = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--newgidmap")) {
+			o->gid_tool = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--gid-map")) {
+			o->gid_map = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--pdeathsig")) {
 			o->pdeathsig = parse_signal(a, flag_value(argc, argv, &i));
 		} else {
@@ -102,6 +120,10 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 	}
 	if (o->sync_fd < 0)
 		die(125, "--sync-fd is required");
+	if (!o->join_userns && !(o->uid_tool && o->uid_map && o->gid_tool && o->gid_map))
+		die(125, "--newuidmap, --uid-map, --newgidmap and --gid-map are required without --join-userns");
+	if (o->join_userns && (o->uid_tool || o->uid_map || o->gid_tool || o->gid_map))
+		die(125, "--join-userns takes no maps (the joined namespace has them)");
 	if (o->join_netns && (o->unshare_flags & CLONE_NEWNET))
 		die(125, "--join-netns and --unshare net exclude each other");
 	o->argv = command_after_flags(argc, argv, i);
@@ -116,21 +138,116 @@ static int open_ns(const char *path)
 	return fd;
 }
 
-/* A new user namespace whose maps the parent writes (R/G on the sync fd). */
-static void new_userns(void)
+/* "TOOL PID C H N [C H N...]" from a map given as "C H N [C H N...]" (single spaces). */
+static char **mapper_argv(const char *tool, pid_t target, const char *map)
 {
-	char answer;
+	size_t words = 1;
+	char **argv;
+	char *copy, *save = NULL;
+	static char pid_text[24];
+	size_t n = 0;
+
+	for (const char *c = map; *c; c++)
+		words += *c == ' ';
+	argv = calloc(words + 3, sizeof *argv);
+	copy = strdup(map);
+	if (!argv || !copy)
+		fail(125, ENOMEM, "map for %s", tool);
+	snprintf(pid_text, sizeof pid_text, "%d", (int)target);
+	argv[n++] = (char *)tool;
+	argv[n++] = pid_text;
+	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[n++] = w;
+	return argv;
+}
+
+/* Forks the mapper of `target`; it runs TOOL once a byte arrives on go_read, or exits at EOF. */
+static void start_mapper(struct mapper *m, const char *tool, const char *map, pid_t target, const int go[2])
+{
+	int out[2];
+	char **argv = mapper_argv(tool, target, map);
+	char go_byte;
 	ssize_t n;
 
+	if (pipe2(out, O_CLOEXEC) < 0)
+		fail(125, errno, "pipe2");
+	m->tool = tool;
+	m->pid = fork();
+	if (m->pid < 0)
+		fail(125, errno, "fork");
+	if (m->pid == 0) {
+		if (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
+			_exit(125);
+		close(go[1]);
+		do
+			n = read(go[0], &go_byte, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
+			_exit(125); /* the shim failed before its unshare */
+		/* The tool gets stdin and the output pipe only, none of the fds meant for PROG. */
+		close_range(3, ~0U, 0);
+		execv(tool, argv);
+		dprintf(2, "exec %s: %s", tool, strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	m->output_fd = out[0];
+}
+
+/* Waits for a mapper; on a failure reports "M<status> <tool>: <output>" on the sync fd and exits 125. */
+static void finish_mapper(const struct mapper *m)
+{
+	char output[600];
+	char line[800];
+	size_t used = 0;
+	ssize_t n;
+	int status, code, len;
+
+	for (;;) {
+		char chunk[256];
+		n = read(m->output_fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (ssize_t k = 0; k < n && used < sizeof output - 1; k++)
+			output[used++] = chunk[k] == '\n' ? ' ' : chunk[k];
+	}
+	output[used] = '\0';
+	close(m->output_fd);
+	while (waitpid(m->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			fail(125, errno, "waitpid(%s)", m->tool);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	len = snprintf(line, sizeof line, "M%d %s: %s\n", code, m->tool, output);
+	if (len < 0 || (size_t)len >= sizeof line)
+		len = (int)strlen(line);
+	if (write_all(sync_fd, line, (size_t)len) < 0)
+		(void)write_all(2, line, (size_t)len);
+	_exit(125);
+}
+
+/* A new user namespace, mapped by newuidmap/newgidmap children forked while still outside it. */
+static void new_userns(const struct launch_opts *o)
+{
+	struct mapper uid_mapper, gid_mapper;
+	pid_t self = getpid();
+	int go[2];
+
+	if (pipe2(go, O_CLOEXEC) < 0)
+		fail(125, errno, "pipe2");
+	start_mapper(&uid_mapper, o->uid_tool, o->uid_map, self, go);
+	start_mapper(&gid_mapper, o->gid_tool, o->gid_map, self, go);
+	close(go[0]);
 	if (unshare(CLONE_NEWUSER) < 0)
-		fail(125, errno, "unshare(CLONE_NEWUSER)");
-	if (write_all(sync_fd, "R", 1) < 0)
-		_exit(125);
-	do
-		n = read(sync_fd, &answer, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1 || answer != 'G')
-		_exit(125); /* the parent failed to write the maps and says why */
+		fail(125, errno, "unshare(CLONE_NEWUSER)"); /* the mappers see EOF and exit */
+	if (write_all(go[1], "GG", 2) < 0)
+		fail(125, errno, "write(go pipe)");
+	close(go[1]);
+	finish_mapper(&uid_mapper);
+	finish_mapper(&gid_mapper);
 }
 
 int launch_main(int argc, char **argv)
@@ -154,7 +271,7 @@ int launch_main(int argc, char **argv)
 			fail(125, errno, "setns(%s)", o.join_userns);
 		close(userns_fd);
 	} else {
-		new_userns();
+		new_userns(&o);
 	}
 
 	if (setresgid(0, 0, 0) < 0)

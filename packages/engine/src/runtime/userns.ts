@@ -1,6 +1,6 @@
 /**
  * Starting a program in a new user namespace with the user's subordinate ids: `tsctr-shim launch`
- * (docs/shim-protocol.md) plus newuidmap/newgidmap, which write the maps from outside.
+ * (docs/shim-protocol.md), which runs newuidmap/newgidmap itself from outside the new namespace.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { finished } from 'node:stream/promises';
 import { TsctrError, errnoName, isErrnoException } from '../errors';
 import { trace } from '../trace';
 import type { IdMapEntry, IdMappings } from './idmap';
-import { sealedShimFd } from './shim-binary';
+import { sealedShimFd, shimBinaryPath } from './shim-binary';
 import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs, parseSubidFile, planDefaultMappings, type SubordinateIds, type UserIdentity } from './subids';
 
 export type Namespace = 'mnt' | 'net' | 'uts' | 'ipc' | 'cgroup';
@@ -99,25 +99,31 @@ export function findIdMapTool(name: 'newuidmap' | 'newgidmap'): string {
   throw new TsctrError(`${name} not found: tsctr needs it to map your subordinate ids; install the uidmap package (apt-get install uidmap)`);
 }
 
-/** Runs newuidmap/newgidmap without blocking the event loop (both run at once); resolves with its exit status and output. */
-function runIdMapTool(file: string, args: readonly string[]): Promise<{ exitCode: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const output: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => output.push(b));
-    child.stderr.on('data', (b: Buffer) => output.push(b));
-    child.once('error', (err) => resolve({ exitCode: 127, output: err.message }));
-    child.once('close', (code, signal) => resolve({ exitCode: code ?? 128 + (signal ? signalNumber(signal) : 0), output: Buffer.concat(output).toString('utf8') }));
-  });
+/** The paths of newuidmap and newgidmap (the shim runs them). */
+export interface IdMapTools {
+  readonly newuidmap: string;
+  readonly newgidmap: string;
 }
 
-async function writeIdMap(tool: 'newuidmap' | 'newgidmap', pid: number, entries: readonly IdMapEntry[]): Promise<void> {
-  const file = findIdMapTool(tool);
-  const result = await runIdMapTool(file, newIdMapArgs(pid, entries));
-  if (result.exitCode === 0) return;
-  const detail = (result.output || `exit status ${result.exitCode}`).trim();
+export function findIdMapTools(): IdMapTools {
+  return { newuidmap: findIdMapTool('newuidmap'), newgidmap: findIdMapTool('newgidmap') };
+}
+
+/** Pure: a map as the shim's --uid-map/--gid-map value ("C H N C H N ..."). */
+export function shimIdMap(entries: readonly IdMapEntry[]): string {
+  return entries.map((e) => `${e.containerId} ${e.hostId} ${e.size}`).join(' ');
+}
+
+/** Pure: the shim's `M<status> <tool>: <output>` line (newuidmap/newgidmap failed) as the error the user sees. */
+export function idMapFailure(line: string, mappings: IdMappings, pid: number): TsctrError | undefined {
+  const m = /^M(\d+) (\S+): ?(.*)$/s.exec(line.trim());
+  if (!m) return undefined;
+  const file = m[2];
+  const tool = path.basename(file) === 'newgidmap' ? 'newgidmap' : 'newuidmap';
+  const entries = tool === 'newuidmap' ? mappings.uidMap : mappings.gidMap;
+  const detail = (m[3].trim() || `exit status ${m[1]}`).trim();
   const idFile = tool === 'newuidmap' ? SUBUID_FILE : SUBGID_FILE;
-  throw new TsctrError(
+  return new TsctrError(
     `${tool} ${newIdMapArgs(pid, entries).join(' ')} failed: ${detail}: check that ${idFile} grants these ranges to ` +
       `your user and that ${file} is setuid root or has file capabilities (reinstall the uidmap package)`,
   );
@@ -157,11 +163,14 @@ function signalNumber(sig: NodeJS.Signals | number): number {
   return n;
 }
 
-/** The shim's argv for a launch (after the executable). */
-export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig' | 'join'>): string[] {
+/** The shim's argv for a launch (after the executable); `maps` for a new user namespace (not with `join`). */
+export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig' | 'join'>, maps?: { tools: IdMapTools; mappings: IdMappings }): string[] {
   if (opts.argv.length === 0) throw new TsctrError('no command to run in the user namespace');
   const args = ['launch', '--sync-fd', String(SYNC_FD)];
   if (opts.join) args.push('--join-userns', opts.join.userns, '--join-netns', opts.join.netns);
+  else if (maps) {
+    args.push('--newuidmap', maps.tools.newuidmap, '--uid-map', shimIdMap(maps.mappings.uidMap), '--newgidmap', maps.tools.newgidmap, '--gid-map', shimIdMap(maps.mappings.gidMap));
+  }
   if (opts.unshare && opts.unshare.length > 0) args.push('--unshare', opts.unshare.join(','));
   if (opts.setsid) args.push('--setsid');
   if (opts.pdeathsig !== undefined) args.push('--pdeathsig', String(signalNumber(opts.pdeathsig)));
@@ -177,71 +186,54 @@ function buildStdio(stdio: readonly StdioEntry[] | undefined): StdioEntry[] {
 }
 
 /**
- * Spawns `tsctr-shim launch`, writes the uid/gid maps when it asks, and resolves with the child
- * once the program runs as root in its own user namespace (rejects with a TsctrError otherwise).
+ * Spawns `tsctr-shim launch` (which maps the new user namespace with newuidmap/newgidmap) and
+ * resolves with the child once the program runs as root in its own user namespace (rejects with a
+ * TsctrError otherwise).
  */
 export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildProcess> {
   const mappings = opts.mappings ?? loadDefaultMappings();
-  findIdMapTool('newuidmap');
-  findIdMapTool('newgidmap');
-  const child = spawn(sealedShimFd(), launchArgs(opts), {
+  const tools = findIdMapTools();
+  // A new user namespace is launched from the shim's file: the launch shim execs the program before
+  // any container process exists. Joining a container's namespaces uses the sealed copy.
+  const child = spawn(opts.join ? sealedShimFd() : shimBinaryPath(), launchArgs(opts, { tools, mappings }), {
     argv0: 'tsctr-shim',
     stdio: buildStdio(opts.stdio),
     env: opts.env ?? process.env,
     cwd: opts.cwd,
     detached: opts.detached,
   });
-  const sync = child.stdio[SYNC_FD] as Socket;
-  const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit status ${code}`));
-  });
+  return awaitLaunch(child, opts.argv[0], mappings);
+}
 
+/** Resolves when the shim's sync fd closes without a failure line: its program runs. */
+export function awaitLaunch(child: ChildProcess, program: string, mappings: IdMappings): Promise<ChildProcess> {
+  const sync = child.stdio[SYNC_FD] as Socket;
   return new Promise<ChildProcess>((resolve, reject) => {
-    // A joined user namespace already has its maps: the shim sends no R and waits for no G.
-    let state: 'waiting' | 'mapping' | 'mapped' | 'failed' = opts.join ? 'mapped' : 'waiting';
+    let failed = false;
     let message = '';
     const fail = (err: Error): void => {
-      if (state === 'failed') return;
-      state = 'failed';
+      if (failed) return;
+      failed = true;
       sync.destroy();
       reject(err);
     };
     child.once('error', (err) => fail(new TsctrError(`cannot start tsctr-shim: ${err.message}`)));
     sync.on('data', (chunk: Buffer) => {
-      let text = chunk.toString('latin1');
-      if (state === 'waiting' && text.startsWith('R')) {
-        state = 'mapping';
-        text = text.slice(1);
-        const pid = child.pid as number;
-        trace('userns-map-requested');
-        Promise.all([writeIdMap('newuidmap', pid, mappings.uidMap), writeIdMap('newgidmap', pid, mappings.gidMap)]).then(
-          () => {
-            trace('userns-mapped');
-            if (state !== 'mapping') return;
-            state = 'mapped';
-            sync.write('G');
-          },
-          (err: Error) => fail(err),
-        );
-      }
-      message += text;
+      message += chunk.toString('latin1');
     });
     sync.on('error', () => {
       // EPIPE/ECONNRESET when the shim dies: the close handler reports.
     });
     sync.on('close', () => {
-      if (state === 'failed') return;
-      if (state === 'mapped' && message === '') {
-        sync.destroy();
+      if (failed) return;
+      if (message === '') {
+        // EOF without a failure line: the program was executed (the shim's bad-argv errors go to
+        // stderr and exit 125 before that, which the caller sees as the exit status).
+        trace('userns-launched');
         resolve(child);
         return;
       }
-      const program = opts.argv[0];
-      if (message !== '') {
-        fail(launchFailure(message, program));
-        return;
-      }
-      void exited.then((how) => fail(new TsctrError(`tsctr-shim launch of ${program} ended before the program started (${how})`)));
+      fail(idMapFailure(message, mappings, child.pid ?? 0) ?? launchFailure(message, program));
     });
   });
 }

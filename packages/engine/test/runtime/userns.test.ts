@@ -1,5 +1,14 @@
 import { TsctrError } from '../../src/errors';
-import { launchArgs, launchFailure } from '../../src/runtime/userns';
+import { idMapFailure, launchArgs, launchFailure, shimIdMap } from '../../src/runtime/userns';
+
+const MAPPINGS = {
+  uidMap: [
+    { containerId: 0, hostId: 1001, size: 1 },
+    { containerId: 1, hostId: 100000, size: 65536 },
+  ],
+  gidMap: [{ containerId: 0, hostId: 1002, size: 1 }],
+};
+const TOOLS = { newuidmap: '/usr/bin/newuidmap', newgidmap: '/usr/bin/newgidmap' };
 
 describe('launchArgs', () => {
   it('encodes the options in the order of docs/shim-protocol.md', () => {
@@ -16,6 +25,29 @@ describe('launchArgs', () => {
       'node',
       'engine.js',
     ]);
+  });
+
+  it('passes the maps and the tools that write them for a new user namespace', () => {
+    expect(launchArgs({ argv: ['id'] }, { tools: TOOLS, mappings: MAPPINGS })).toEqual([
+      'launch',
+      '--sync-fd',
+      '3',
+      '--newuidmap',
+      '/usr/bin/newuidmap',
+      '--uid-map',
+      '0 1001 1 1 100000 65536',
+      '--newgidmap',
+      '/usr/bin/newgidmap',
+      '--gid-map',
+      '0 1002 1',
+      '--',
+      'id',
+    ]);
+  });
+
+  it('passes no maps when joining a user namespace', () => {
+    const args = launchArgs({ argv: ['id'], join: { userns: '/proc/9/ns/user', netns: '/proc/9/ns/net' } }, { tools: TOOLS, mappings: MAPPINGS });
+    expect(args).toEqual(['launch', '--sync-fd', '3', '--join-userns', '/proc/9/ns/user', '--join-netns', '/proc/9/ns/net', '--', 'id']);
   });
 
   it('leaves out what is not asked for', () => {
@@ -49,5 +81,30 @@ describe('launchFailure', () => {
   it('passes on other failures and garbage', () => {
     expect(launchFailure('E22 unshare(--unshare): Invalid argument', 'sh').message).toBe('tsctr-shim launch failed: unshare(--unshare): Invalid argument');
     expect(launchFailure('whatever', 'sh').message).toBe('tsctr-shim launch failed: whatever');
+  });
+});
+
+describe('shimIdMap', () => {
+  it('flattens the ranges into one space-separated list', () => {
+    expect(shimIdMap(MAPPINGS.uidMap)).toBe('0 1001 1 1 100000 65536');
+  });
+});
+
+describe('idMapFailure', () => {
+  it('names the tool, its arguments, its output and the fix', () => {
+    const err = idMapFailure('M1 /usr/bin/newgidmap: newgidmap: gid range [0-1) -> [1002-1003) not allowed \n', MAPPINGS, 77);
+    expect(err?.exitCode).toBe(125);
+    expect(err?.message).toBe(
+      'newgidmap 77 0 1002 1 failed: newgidmap: gid range [0-1) -> [1002-1003) not allowed: check that /etc/subgid grants these ' +
+        'ranges to your user and that /usr/bin/newgidmap is setuid root or has file capabilities (reinstall the uidmap package)',
+    );
+  });
+
+  it('falls back to the exit status when the tool printed nothing', () => {
+    expect(idMapFailure('M127 /usr/bin/newuidmap: ', MAPPINGS, 5)?.message).toMatch(/^newuidmap 5 0 1001 1 1 100000 65536 failed: exit status 127:/);
+  });
+
+  it('leaves other lines to launchFailure', () => {
+    expect(idMapFailure('E1 unshare(CLONE_NEWUSER): Operation not permitted', MAPPINGS, 5)).toBeUndefined();
   });
 });
