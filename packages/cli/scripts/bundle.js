@@ -19,11 +19,13 @@ const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 /** Bundles without a code cache: the lean monitor trades start-up time for memory. */
 const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras']);
 /** Bundles that are required, not run: no `node NAME.js` stub. */
-const LIBRARIES = new Set(['monitor-extras']);
+const LIBRARIES = new Set(['monitor-extras', 'prelaunch']);
 
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
   tsctr: path.join(CLI_DIR, 'dist', 'main.js'),
+  // Not a program: what bin/tsctr runs for `run` before it loads the CLI (src/prelaunch.ts).
+  prelaunch: path.join(CLI_DIR, 'dist', 'prelaunch.js'),
   'engine-main': path.join(ENGINE_DIST, 'runtime/engine/engine-main.js'),
   'monitor-main': path.join(ENGINE_DIST, 'runtime/engine/monitor-main.js'),
   // Not a program: what the monitor requires on first use (monitor.ts).

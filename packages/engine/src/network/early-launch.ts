@@ -1,19 +1,27 @@
 /**
- * `run`'s early engine launch: the engine's process (a Node start of ~35 ms) starts as soon as the
- * flags are checked, with the id the record will get, and waits for the line `go` on its ready fd
- * while the CLI looks up the image and writes the record; releaseEarlyLaunch then lets it read the
- * record. Only for network modes whose launch needs nothing the record decides later (none, host,
- * slirp4netns, pasta); `container:` goes the usual way (launchContainer).
+ * `run`'s early engine launch: the engine's process (a Node start of ~35 ms) starts before the CLI
+ * has looked up the image and written the record, with the id the record will get, and waits for
+ * the line `go` on its ready fd; releaseEarlyLaunch then lets it read the record. Only for network
+ * modes whose launch needs nothing the record decides later (none, host, slirp4netns, pasta);
+ * `container:` goes the usual way (launchContainer).
+ *
+ * The earliest such launch is the pre-launch (prelaunch.ts in the CLI): `tsctr run` starts the
+ * engine from what its argv says before the CLI's own code is loaded. launchEngineEarly adopts it
+ * when the checked flags ask for the same launch, and discards it otherwise.
  */
+import * as fs from 'node:fs';
 import { hasLimits } from '../cgroups/limits';
 import type { StorePaths } from '../storage/paths';
 import type { ContainerConfig } from '../runtime/container-types';
 import type { CreateRequest } from '../runtime/containers/create-plan';
+import type { IdMappings } from '../runtime/idmap';
 import { newContainerId } from '../runtime/containers/ids';
-import { abandonEngine, awaitEngineReady, releaseEngine, spawnEngine, type EngineNetworkLaunch, type EngineReadyEvent, type SpawnedEngine } from '../runtime/containers/launch-engine';
+import { containerConfigPath, containerDir, containerRunDir } from '../runtime/containers/layout';
+import { abandonEngine, awaitEngineReady, releaseEngine, spawnEngine, type EngineLaunchTarget, type EngineNetworkLaunch, type EngineReadyEvent, type SpawnedEngine } from '../runtime/containers/launch-engine';
 import { checkHostPortsFree } from './host-ports';
 import { closeHelperPipes, connectNetworkHelper, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './launch-container';
 import { networkKind, type NetworkKind } from './network-mode';
+import { putPrelaunch, takePrelaunch } from './prelaunch-slot';
 
 export interface EarlyLaunch {
   /** The id the container's record must get. */
@@ -24,6 +32,26 @@ export interface EarlyLaunch {
   readonly pipes?: HelperPipes;
 }
 
+/** Everything an early launch depends on: two launches with equal plans are interchangeable. */
+export interface EarlyLaunchPlan {
+  readonly paths: StorePaths;
+  readonly mappings: IdMappings;
+  readonly kind: NetworkKind;
+  /** Not `run -d`: the engine waits for the CLI's attach. */
+  readonly attachWait: boolean;
+  readonly tty: boolean;
+  /** Limits and cgroup settings other than the default (the CLI makes the cgroup before the launch). */
+  readonly resources?: ContainerConfig['resources'];
+  readonly cgroups?: ContainerConfig['cgroups'];
+}
+
+/** A launch started before the CLI's flags were checked (see prelaunch.ts in the CLI). */
+export interface Prelaunch {
+  readonly plan: EarlyLaunchPlan;
+  readonly id: string;
+  readonly launch: Promise<EarlyLaunch>;
+}
+
 /** Pure: the engine's namespaces for a network kind that can launch early, or undefined. */
 export function earlyNetworkLaunch(kind: NetworkKind): Pick<EngineNetworkLaunch, 'unshare'> | 'helper' | undefined {
   if (kind === 'none') return { unshare: ['mnt', 'net', 'uts', 'ipc'] };
@@ -32,30 +60,108 @@ export function earlyNetworkLaunch(kind: NetworkKind): Pick<EngineNetworkLaunch,
   return undefined;
 }
 
-/** Launches the engine for the container `request` will create, or returns undefined when it cannot go early. */
-export async function launchEngineEarly(p: StorePaths, request: CreateRequest, opts: { attachWait: boolean }): Promise<EarlyLaunch | undefined> {
+/** Pure: the plan of a checked `run` request, or undefined when it cannot launch early. */
+export function planEarlyLaunch(paths: StorePaths, request: CreateRequest, opts: { attachWait: boolean }): EarlyLaunchPlan | undefined {
   const kind = networkKind(request.network);
-  const how = earlyNetworkLaunch(kind);
-  if (how === undefined) return undefined;
-  const id = newContainerId();
-  const target = {
-    id,
-    userns: request.userns.mappings,
-    ...(request.resources !== undefined && hasLimits(request.resources) ? { resources: request.resources } : {}),
-    ...(request.cgroups !== undefined ? { cgroups: request.cgroups } : {}),
+  if (earlyNetworkLaunch(kind) === undefined) return undefined;
+  const cgroups = request.cgroups;
+  return {
+    paths,
+    mappings: request.userns.mappings,
+    kind,
+    attachWait: opts.attachWait,
+    tty: request.tty === true,
+    ...(request.resources !== undefined && hasLimits(request.resources) && { resources: request.resources }),
+    // The default (a cgroup of its own where the host allows one) is left out.
+    ...(cgroups !== undefined && (cgroups.mode !== 'enabled' || cgroups.parent !== undefined) && { cgroups }),
   };
+}
+
+function sameMap(a: IdMappings['uidMap'], b: IdMappings['uidMap']): boolean {
+  return a.length === b.length && a.every((e, i) => e.containerId === b[i].containerId && e.hostId === b[i].hostId && e.size === b[i].size);
+}
+
+/** Pure: whether a launch made for `made` serves `wanted`. */
+export function sameEarlyLaunch(made: EarlyLaunchPlan, wanted: EarlyLaunchPlan): boolean {
+  return (
+    made.paths.root === wanted.paths.root &&
+    made.paths.runRoot === wanted.paths.runRoot &&
+    made.kind === wanted.kind &&
+    made.attachWait === wanted.attachWait &&
+    made.tty === wanted.tty &&
+    sameMap(made.mappings.uidMap, wanted.mappings.uidMap) &&
+    sameMap(made.mappings.gidMap, wanted.mappings.gidMap) &&
+    JSON.stringify(made.resources) === JSON.stringify(wanted.resources) &&
+    JSON.stringify(made.cgroups) === JSON.stringify(wanted.cgroups)
+  );
+}
+
+/** Launches the engine for a plan (with a new id); the promise rejects as spawnEngine does. */
+export async function startEarlyLaunch(plan: EarlyLaunchPlan, id: string = newContainerId()): Promise<EarlyLaunch> {
+  const how = earlyNetworkLaunch(plan.kind);
+  if (how === undefined) throw new Error(`internal: no early launch for --network ${plan.kind}`);
+  const target: EngineLaunchTarget = { id, userns: plan.mappings, ...(plan.resources && { resources: plan.resources }), ...(plan.cgroups && { cgroups: plan.cgroups }) };
+  const { paths: p, kind, attachWait } = plan;
   if (how !== 'helper') {
     // No helper to wait for: an attached run without a terminal (whose size the attach brings) starts at once.
-    const startHeld = opts.attachWait && !request.tty;
-    return { id, kind, attachWait: opts.attachWait, engine: await spawnEngine(p, target, { attachWait: opts.attachWait, network: how, awaitGo: true, startHeld }) };
+    const startHeld = attachWait && !plan.tty;
+    return { id, kind, attachWait, engine: await spawnEngine(p, target, { attachWait, network: how, awaitGo: true, startHeld }) };
   }
   const pipes = helperPipes();
+  let engine: SpawnedEngine;
   try {
     // The helper joins the engine's network before the payload starts: the engine waits for an attach or start.
-    return { id, kind, attachWait: opts.attachWait, pipes, engine: await spawnEngine(p, target, { attachWait: true, network: networkedEngineLaunch(pipes), awaitGo: true }) };
+    engine = await spawnEngine(p, target, { attachWait: true, network: networkedEngineLaunch(pipes), awaitGo: true });
+  } catch (err) {
+    closeHelperPipes(pipes);
+    throw err;
   } finally {
     engineHasHelperPipes(pipes);
   }
+  return { id, kind, attachWait, pipes, engine };
+}
+
+/** Starts the pre-launch and leaves it in the slot for launchEngineEarly (or discardUnusedPrelaunch). */
+export function startPrelaunch(plan: EarlyLaunchPlan): void {
+  const id = newContainerId();
+  const launch = startEarlyLaunch(plan, id);
+  // Nobody may ask for it (the CLI fails first); its failure is reported by the usual launch.
+  launch.catch(() => undefined);
+  putPrelaunch<Prelaunch>({ plan, id, launch });
+}
+
+/** A pre-launch nobody adopted: its engine is stopped and its directories go. */
+export async function discardPrelaunch(pre: Prelaunch): Promise<void> {
+  const p = pre.plan.paths;
+  try {
+    await abandonEarlyLaunch(p, await pre.launch);
+  } catch {
+    // The launch itself failed: only its directories can be left.
+    await fs.promises.rm(containerRunDir(p, pre.id), { recursive: true, force: true });
+    if (!fs.existsSync(containerConfigPath(p, pre.id))) await fs.promises.rm(containerDir(p, pre.id), { recursive: true, force: true });
+  }
+}
+
+/** Discards a pre-launch the command did not use (any command's end). */
+export async function discardUnusedPrelaunch(): Promise<void> {
+  const pre = takePrelaunch<Prelaunch>();
+  if (pre) await discardPrelaunch(pre);
+}
+
+/** Launches the engine for the container `request` will create (or adopts the pre-launch), or returns undefined when it cannot go early. */
+export async function launchEngineEarly(p: StorePaths, request: CreateRequest, opts: { attachWait: boolean }): Promise<EarlyLaunch | undefined> {
+  const plan = planEarlyLaunch(p, request, opts);
+  const pre = takePrelaunch<Prelaunch>();
+  if (pre && plan && sameEarlyLaunch(pre.plan, plan)) {
+    try {
+      return await pre.launch;
+    } catch {
+      // The launch below fails the same way and says why.
+    }
+  } else if (pre) {
+    await discardPrelaunch(pre);
+  }
+  return plan ? startEarlyLaunch(plan) : undefined;
 }
 
 /**

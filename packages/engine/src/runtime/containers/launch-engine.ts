@@ -127,7 +127,10 @@ export function releaseEngine(engine: SpawnedEngine): void {
   (engine.child.stdio[ENGINE_READY_FD] as Writable).write('go\n');
 }
 
-/** An engine launched with `awaitGo` whose container was not created: it exits without a trace, its run dir and cgroup go. */
+/**
+ * An engine launched with `awaitGo` whose container was not created (it was never released): it is
+ * killed, having done nothing yet but start, and its run dir and cgroup go.
+ */
 export async function abandonEngine(p: StorePaths, id: string, engine: SpawnedEngine): Promise<void> {
   const ready = engine.child.stdio[ENGINE_READY_FD] as Readable;
   const exited = new Promise<void>((resolve) => {
@@ -135,6 +138,8 @@ export async function abandonEngine(p: StorePaths, id: string, engine: SpawnedEn
     else engine.child.once('exit', () => resolve());
   });
   ready.destroy();
+  // Without the kill it would exit by itself at EOF on its ready fd, but only once its Node has started.
+  engine.child.kill('SIGKILL');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
   engine.child.unref();
   await discardCgroup(engine.cgroup);

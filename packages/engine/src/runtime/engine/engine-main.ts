@@ -2,11 +2,23 @@
  * Entry point of the per-container engine, exec'd by `tsctr-shim launch` inside the container's
  * user, mount, network, UTS and IPC namespaces. See docs/architecture.md, "Engine".
  */
+import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
+import type { StorePaths } from '../../storage/paths';
+import { containerConfigPath, containerDir, containerRunDir } from '../containers/layout';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
 import { ReadyReporter, waitForGo } from './ready-fd';
 import { trace } from '../../trace';
+
+/**
+ * The directories the CLI made for this launch, unless the record was written after all (a CLI
+ * killed between the record and `go` leaves a created container, as podman does).
+ */
+function removeUnusedLaunchDirs(p: StorePaths, id: string): void {
+  fs.rmSync(containerRunDir(p, id), { recursive: true, force: true });
+  if (!fs.existsSync(containerConfigPath(p, id))) fs.rmSync(containerDir(p, id), { recursive: true, force: true });
+}
 
 async function main(): Promise<void> {
   trace('engine-main');
@@ -17,8 +29,11 @@ async function main(): Promise<void> {
   try {
     const args = parseEngineArgs(process.argv.slice(2));
     ready = new ReadyReporter(args.readyFd);
-    // The CLI closes the fd instead when it could not create the container: nothing to do then.
-    if (args.awaitGo && args.readyFd !== undefined && !(await waitForGo(args.readyFd))) process.exit(0);
+    // The CLI closes the fd instead when it could not create the container (or died): nothing to do then.
+    if (args.awaitGo && args.readyFd !== undefined && !(await waitForGo(args.readyFd))) {
+      removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);
+      process.exit(0);
+    }
     trace('engine-go');
     const engine = await Engine.load(args, ready);
     await engine.run();
