@@ -45,6 +45,10 @@ describe('exit codes', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: 'from-closed-cwd\n' });
   });
 
+  it('passes the command\'s words verbatim (no number parsing)', async () => {
+    expect(await tsctr(['run', '--rm', BUSYBOX, 'echo', '1e3', '0x10', '010', '-5', '1.50'])).toMatchObject({ exitCode: 0, stdout: '1e3 0x10 010 -5 1.50\n' });
+  });
+
   it('the payload\'s exit code is the CLI\'s', async () => {
     expect((await tsctr(['run', '--rm', BUSYBOX, 'sh', '-c', 'exit 42'])).exitCode).toBe(42);
   });
@@ -202,10 +206,35 @@ describe('the engine launched before the record (run)', () => {
       const missing = await tsctr(['run', '--rm', '--network', network, 'localhost:5000/does-not-exist']);
       expect(missing.exitCode).toBe(125);
     }
+    // Flags the pre-launch's scan accepts but the run command refuses: the pre-launched engine goes too.
+    const badFlag = await tsctr(['run', '--rm', '--stop-timeout', 'soon', '--network', 'none', BUSYBOX, 'true']);
+    expect(badFlag.exitCode).toBe(125);
+    expect(badFlag.stderr).toContain('invalid --stop-timeout "soon"');
     const id = (await tsctr(['create', '--name', 'early-taken', BUSYBOX, 'true'])).stdout.trim();
     expect((await tsctr(['run', '--name', 'early-taken', '--network', 'none', BUSYBOX, 'true'])).exitCode).toBe(125);
     expect((await tsctr(['rm', 'early-taken'])).exitCode).toBe(0);
     expect(containerDirs().filter((d) => d !== id)).toEqual(before);
+    // No engine of those runs is left waiting (each was launched before its flags were checked).
+    const engines = await runCommand(['pgrep', '-u', TEST_USER, '-f', `engine-main.* --root ${store.root} `]);
+    expect(engines.stdout).toBe('');
+  });
+
+  it('the engine starts before the CLI has loaded (pre-launch), and that engine runs the container', async () => {
+    const traceFile = path.join(store.runroot, 'trace.log');
+    const r = await runTsctr(['run', '--rm', '--network', 'none', BUSYBOX, 'echo', 'pre'], { store, env: { TSCTR_TRACE: traceFile } });
+    expect(r).toMatchObject({ exitCode: 0, stdout: 'pre\n' });
+    const events = fs.readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
+    fs.rmSync(traceFile);
+    const at = (phase: string) => events.filter((e) => e[2] === phase).map((e) => ({ pid: e[1], ms: Number(e[3]) }));
+    // One engine only: the pre-launched one was adopted, not replaced.
+    expect(at('cli-engine-spawned')).toHaveLength(1);
+    expect(at('cli-log-opened')).toHaveLength(1);
+    const [engine] = at('engine-main');
+    const [cliMain] = at('cli-main');
+    expect(engine.pid).not.toBe(cliMain.pid);
+    expect(at('engine-payload-ended').map((e) => e.pid)).toEqual([engine.pid]);
+    // Its launch began (engine.log opened, then the spawn) before the CLI's main module ran.
+    expect(at('cli-log-opened')[0].ms).toBeLessThan(cliMain.ms);
   });
 });
 

@@ -34,7 +34,7 @@ export interface ParsedExec {
 export function parseExecWords(words: readonly string[]): ParsedExec | undefined {
   let failure: Error | undefined;
   const parsed = yargs([...words])
-    .parserConfiguration({ 'halt-at-non-option': true })
+    .parserConfiguration({ 'halt-at-non-option': true, 'parse-positional-numbers': false })
     .usage(EXEC_USAGE)
     .option('interactive', { alias: 'i', type: 'boolean', describe: 'Keep stdin open and forward it' })
     .option('tty', { alias: 't', type: 'boolean', describe: 'Allocate a pseudo-terminal (the process\'s controlling terminal)' })

@@ -1,4 +1,5 @@
-import { parseNetwork, parsePullPolicy, parseRunCreateWords, parseSecurityOpts, parseStopTimeout, wordsAfterCommand, mergeGlobalOptions } from '../src/run-options';
+import { parseNetwork, parsePullPolicy, parseSecurityOpts, parseStopTimeout, mergeGlobalOptions } from '../src/run-options';
+import { parseRunCreateWords, wordsAfterCommand } from '../src/run-parser';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

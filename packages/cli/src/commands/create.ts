@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { createFromArgs } from '../create-container';
 import { storePathsFrom, type GlobalOptions } from '../global-options';
-import { haltAtCommand, mergeGlobalOptions, parseRunCreateWords, wordsAfterCommand } from '../run-options';
+import { mergeGlobalOptions } from '../run-options';
+import { haltAtCommand, parseRunCreateWords, wordsAfterCommand } from '../run-parser';
 
 const USAGE = 'tsctr create [options] IMAGE [COMMAND [ARG...]]';
 

@@ -6,7 +6,8 @@ import { engineAlive } from '@tsctr/engine/runtime/containers/liveness';
 import { findContainer } from '@tsctr/engine/runtime/containers/store';
 import { execSpecOf, parseExecWords } from '../exec-options';
 import { storePathsFrom, type GlobalOptions } from '../global-options';
-import { detachKeysFrom, haltAtCommand, mergeGlobalOptions, wordsAfterCommand } from '../run-options';
+import { detachKeysFrom, mergeGlobalOptions } from '../run-options';
+import { haltAtCommand, wordsAfterCommand } from '../run-parser';
 
 export const command: CommandModule<object, GlobalOptions & { _: (string | number)[] }> = {
   command: 'exec',

@@ -1,15 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { TsctrError } from '@tsctr/engine/errors';
 import { trace } from '@tsctr/engine/trace';
-import { launchContainer } from '@tsctr/engine/network/launch-container';
-import { abandonEarlyLaunch, launchEngineEarly, releaseEarlyLaunch } from '@tsctr/engine/network/early-launch';
-import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
-import { removeAnonymousVolumes } from '@tsctr/engine/runtime/volumes/volume-store';
-import { waitForEngineExit } from '@tsctr/engine/runtime/containers/lifecycle';
-import { attachAndReport } from '../attach-session';
-import { checkCreateArgs, createFromRequest } from '../create-container';
-import { storePathsFrom, type GlobalOptions } from '../global-options';
-import { detachKeysFrom, haltAtCommand, mergeGlobalOptions, parseRunCreateWords, wordsAfterCommand } from '../run-options';
+import type { GlobalOptions } from '../global-options';
+import { runContainer } from '../run-container';
+import { mergeGlobalOptions } from '../run-options';
+import { addRunOnlyOptions, haltAtCommand, parseRunCreateWords, wordsAfterCommand } from '../run-parser';
 
 const USAGE = 'tsctr run [options] IMAGE [COMMAND [ARG...]]';
 
@@ -19,56 +13,9 @@ export const command: CommandModule<object, GlobalOptions & { _: (string | numbe
   builder: (y) => haltAtCommand(y) as never,
   handler: async (outer) => {
     trace('cli-handler');
-    const parsed = parseRunCreateWords(wordsAfterCommand(outer._), USAGE, (y) =>
-      y
-        .option('detach', { alias: 'd', type: 'boolean', describe: 'Run in the background and print the container id' })
-        .option('detach-keys', { type: 'string', describe: 'Keys that detach from a -t container (default ctrl-p,ctrl-q; "" disables)' })
-        .option('sig-proxy', { type: 'boolean', default: true, describe: 'Forward signals the CLI receives to the container' }),
-    );
+    const parsed = parseRunCreateWords(wordsAfterCommand(outer._), USAGE, addRunOnlyOptions);
     if (!parsed) return;
     trace('cli-parsed');
-    const argv = mergeGlobalOptions(outer, parsed);
-    const paths = storePathsFrom(argv);
-    const detachKeys = detachKeysFrom(argv);
-    const checked = checkCreateArgs(argv);
-    trace('cli-checked');
-    // The engine's process starts while the image is looked up and the record written.
-    const early = process.env.TSCTR_EARLY_ENGINE === '0' ? undefined : await launchEngineEarly(paths, checked.request, { attachWait: !argv.detach });
-    let record;
-    try {
-      record = await createFromRequest(paths, argv, checked, early?.id);
-    } catch (err) {
-      if (early) await abandonEarlyLaunch(paths, early);
-      throw err;
-    }
-    const { config } = record;
-    trace('cli-created');
-    try {
-      const launched = early ? await releaseEarlyLaunch(paths, early, config) : undefined;
-      if (!launched) {
-        if (early) await abandonEarlyLaunch(paths, early);
-        await launchContainer(paths, config, { attachWait: !argv.detach });
-      }
-    } catch (err) {
-      // `run` created the container only to run it: a container that never started is not kept.
-      await deleteContainerFiles(paths, config.id).catch(() => undefined);
-      await removeAnonymousVolumes(paths, config).catch(() => undefined);
-      throw err;
-    }
-    trace('cli-engine-ready');
-    if (argv.detach) {
-      process.stdout.write(`${config.id}\n`);
-      return;
-    }
-    const { exitCode, detached } = await attachAndReport(paths, config, { stdin: argv.interactive === true, detachKeys, sigProxy: argv['sig-proxy'] !== false });
-    if (!detached && config.autoRemove) {
-      // The engine removes --rm containers itself; wait for it so `ps -a` right after shows nothing.
-      await waitForEngineExit(paths, config.id, Date.now() + 10_000);
-      await deleteContainerFiles(paths, config.id).catch((err: unknown) => {
-        if (!(err instanceof TsctrError)) throw err;
-      });
-    }
-    trace('cli-done');
-    process.exitCode = exitCode;
+    await runContainer(mergeGlobalOptions(outer, parsed));
   },
 };
