@@ -2,7 +2,9 @@
  * What `tsctr run` does once its flags are parsed (by yargs in commands/run.ts, or by
  * run-fast-argv.ts): check them, create the container, start it and attach, or print its id with -d.
  */
+import * as fs from 'node:fs';
 import { TsctrError } from '@tsctr/engine/errors';
+import { containerDir } from '@tsctr/engine/runtime/containers/layout';
 import { trace } from '@tsctr/engine/trace';
 import { launchContainer } from '@tsctr/engine/network/launch-container';
 import { abandonEarlyLaunch, launchEngineEarly, releaseEarlyLaunch } from '@tsctr/engine/network/early-launch';
@@ -55,8 +57,8 @@ export async function runContainer(argv: RunArgs): Promise<void> {
     return;
   }
   const { exitCode, detached } = await attachAndReport(paths, config, { stdin: argv.interactive === true, detachKeys, sigProxy: argv['sig-proxy'] !== false });
-  if (!detached && config.autoRemove) {
-    // The engine removes --rm containers itself; wait for it so `ps -a` right after shows nothing.
+  // The engine removes --rm containers itself (before it reports the exit); what it could not remove goes here.
+  if (!detached && config.autoRemove && fs.existsSync(containerDir(paths, config.id))) {
     await waitForEngineExit(paths, config.id, Date.now() + 10_000);
     await deleteContainerFiles(paths, config.id).catch((err: unknown) => {
       if (!(err instanceof TsctrError)) throw err;

@@ -5,13 +5,20 @@ import { findCommandName } from '../src/main';
 
 const USAGE = 'tsctr run [options] IMAGE [COMMAND [ARG...]]';
 
+interface YargsOptions {
+  boolean: string[];
+  string: string[];
+  alias: Record<string, string[]>;
+  default: Record<string, unknown>;
+}
+
 /** What `tsctr ARGV` gives run's handler through yargs (outer global options merged as main.ts does). */
 function parseWithYargs(argv: readonly string[]): Record<string, unknown> | undefined {
   const at = argv.indexOf('run');
   const outer: Record<string, string> = {};
   for (let i = 0; i < at; i += 2) outer[argv[i].replace(/^--/, '').split('=')[0]] = argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
   const parsed = parseRunCreateWords(wordsAfterCommand(['run', ...argv.slice(at)]), USAGE, addRunOnlyOptions);
-  return parsed && mergeGlobalOptions(outer, parsed);
+  return parsed && (mergeGlobalOptions(outer, parsed) as unknown as Record<string, unknown>);
 }
 
 /** The keys run's code reads: every flag's long name, the image and the command. */
@@ -24,16 +31,17 @@ function project(args: Record<string, unknown>): Record<string, unknown> {
 
 describe('RUN_FLAGS', () => {
   it('declares every flag of the yargs parser with the same type, short alias and default', () => {
-    const options = runCreateParser([], USAGE, addRunOnlyOptions).getOptions();
+    // getOptions() is yargs API that its type definitions leave out.
+    const options = (runCreateParser([], USAGE, addRunOnlyOptions) as unknown as { getOptions(): YargsOptions }).getOptions();
     const declared = new Set([...options.boolean, ...options.string].filter((k) => k !== 'help' && !/[A-Z]/.test(k)));
     const aliasNames = new Set(Object.values(options.alias).flat());
     const longNames = [...declared].filter((k) => !aliasNames.has(k) || Object.keys(options.alias).includes(k));
     expect(Object.keys(RUN_FLAGS).sort()).toEqual(longNames.filter((k) => k.length > 1 && k !== 'net').sort());
     for (const [name, spec] of Object.entries(RUN_FLAGS)) {
       expect([name, options[spec.type].includes(name)]).toEqual([name, true]);
-      const shorts = (options.alias[name] ?? []).filter((a: string) => a.length === 1);
+      const shorts = (options.alias[name] ?? []).filter((a) => a.length === 1);
       // -h (hostname) is left to yargs on purpose.
-      expect([name, shorts.filter((a: string) => a !== 'h')]).toEqual([name, spec.alias ? [spec.alias] : []]);
+      expect([name, shorts.filter((a) => a !== 'h')]).toEqual([name, spec.alias ? [spec.alias] : []]);
       expect([name, options.default[name]]).toEqual([name, spec.default]);
     }
   });

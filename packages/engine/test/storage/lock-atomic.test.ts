@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { withStoreLock, withSharedStoreLock } from '../../src/storage/lock';
-import { readJsonFile, writeFileAtomic, writeJsonFileAtomic } from '../../src/storage/atomic';
+import { readJsonFile, replaceFileSync, writeFileAtomic, writeJsonFileAtomic } from '../../src/storage/atomic';
 import { TsctrError } from '../../src/errors';
 import type { StorePaths } from '../../src/storage/paths';
 
@@ -98,5 +98,23 @@ describe('writeFileAtomic / readJsonFile', () => {
     const bad = path.join(root, 'bad.json');
     fs.writeFileSync(bad, '{oops');
     await expect(readJsonFile(bad)).rejects.toThrow(bad);
+  });
+});
+
+describe('replaceFileSync', () => {
+  it('replaces the content with the given mode and leaves no temp file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsctr-replace-'));
+    try {
+      const file = path.join(dir, 'state.json');
+      fs.writeFileSync(file, 'old', { mode: 0o644 });
+      replaceFileSync(file, 'new', 0o600);
+      expect(fs.readFileSync(file, 'utf8')).toBe('new');
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readdirSync(dir)).toEqual(['state.json']);
+      expect(() => replaceFileSync(path.join(dir, 'missing-dir', 'x'), 'y')).toThrow();
+      expect(fs.readdirSync(dir)).toEqual(['state.json']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

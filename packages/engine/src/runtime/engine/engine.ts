@@ -12,7 +12,7 @@ import { setLinkUp } from '../../sys/net';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
-import type { ContainerConfig } from '../container-types';
+import type { ContainerConfig, ContainerState } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerConfig, readContainerState } from '../containers/records';
 import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
@@ -33,6 +33,7 @@ import { linkNetworkHelper } from './network-helper-link';
 import { planEtcContents } from '../../network/etc-plan';
 import { networkKind } from '../../network/network-mode';
 import { planContainerInit, type InitPlanResult } from './init-plan';
+import { seccompCacheDir } from './seccomp-cache';
 import { LogClock, formatLogRecords, type LogStream } from './k8s-log';
 import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit, type RunningInit } from './payload';
@@ -231,7 +232,9 @@ export class Engine implements ControlHandler {
       try {
         const passwd = readRootfsFile(this.merged, '/etc/passwd') ?? null;
         const group = readRootfsFile(this.merged, '/etc/group') ?? null;
-        this.initPlan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined });
+        // The cache only where the engine's files belong to the user (not with keep-id: its uid 0 is a subordinate id).
+        const cache = this.owner.uid === 0 ? { seccompCacheDir: seccompCacheDir(this.paths) } : {};
+        this.initPlan = planContainerInit(this.config, this.merged, { passwd, group }, { cgroup: this.args.cgroupFd !== undefined, ...cache });
       } catch (err) {
         this.initPlan = err instanceof Error ? err : new Error(String(err));
       }
@@ -284,32 +287,36 @@ export class Engine implements ControlHandler {
       await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
       trace('engine-drained');
       const started = this.state.current.startedAt;
-      if (this.startPromise) {
-        await this.state.writeFinal({
-          status: 'exited',
-          exitCode: report.exitCode,
-          ...(started ? { startedAt: started } : {}),
-          finishedAt: new Date().toISOString(),
-          ...(report.error ? { error: report.error } : {}),
-          ...(oomKilledIn(this.args.cgroupDir) ? { oomKilled: true } : {}),
-          ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}),
-        });
-      }
+      const finalState = (): ContainerState => ({
+        status: 'exited',
+        exitCode: report.exitCode,
+        ...(started ? { startedAt: started } : {}),
+        finishedAt: new Date().toISOString(),
+        ...(report.error ? { error: report.error } : {}),
+        ...(oomKilledIn(this.args.cgroupDir) ? { oomKilled: true } : {}),
+        ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}),
+      });
+      // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left
+      // to wait for. Its record goes, so its final state is only written if the removal fails.
+      const removing = this.config.autoRemove && this.startPromise !== undefined;
+      if (this.startPromise && !removing) await this.state.writeFinal(finalState());
       trace('engine-state-written');
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
       await this.execs.settle(OUTPUT_DRAIN_MS);
-      // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left to wait for.
-      const removing = this.config.autoRemove && this.startPromise !== undefined;
       if (!removing) await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       unmountRootfs(this.merged);
       trace('engine-unmounted');
-      if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       await removeContainerCgroup(this.args.cgroupDir);
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       trace('engine-cgroup-removed');
       if (removing) {
-        await this.removeContainer();
+        try {
+          await this.removeContainer();
+        } catch (err) {
+          console.error(`tsctr engine: --rm could not remove the container: ${(err as Error).message}`);
+          await this.state.writeFinal(finalState()).catch(() => undefined);
+        }
         trace('engine-removed');
         await this.server?.finish(report);
       }
@@ -320,9 +327,11 @@ export class Engine implements ControlHandler {
   }
 
   private async removeContainer(): Promise<void> {
-    await withStoreLock(this.paths, async () => {
-      await fs.promises.rm(containerDir(this.paths, this.config.id), { recursive: true, force: true });
-      await fs.promises.rm(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
+    // Synchronous: nothing else waits on this process now, and each async step is a thread-pool round trip.
+    await withStoreLock(this.paths, () => {
+      fs.rmSync(containerDir(this.paths, this.config.id), { recursive: true, force: true });
+      fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
+      return Promise.resolve();
     });
     await removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
   }

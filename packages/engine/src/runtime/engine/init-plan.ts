@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ContainerConfig } from '../container-types';
 import { planInit, type HostFacts, type ImageUserFiles } from '../policy/init-plan';
 import { INIT_CGROUP_FD, INIT_FDS } from './payload';
+import { cachedSeccompCompiler } from './seccomp-cache';
 
 export interface InitPlanResult {
   readonly args: string[];
@@ -40,7 +41,8 @@ export function hostFacts(): HostFacts {
   return { ...(availableCapabilities !== undefined ? { availableCapabilities } : {}), kernelRelease: os.release(), thermalThrottleDirs };
 }
 
-export function planContainerInit(config: ContainerConfig, rootfs: string, files: ImageUserFiles, opts: { cgroup?: boolean } = {}): InitPlanResult {
-  const plan = planInit(config, files, process.arch, { rootfs, ...INIT_FDS, ...(opts.cgroup ? { cgroupFd: INIT_CGROUP_FD } : {}) }, hostFacts());
+export function planContainerInit(config: ContainerConfig, rootfs: string, files: ImageUserFiles, opts: { cgroup?: boolean; seccompCacheDir?: string } = {}): InitPlanResult {
+  const facts = { ...hostFacts(), ...(opts.seccompCacheDir !== undefined ? { seccompCompiler: cachedSeccompCompiler(opts.seccompCacheDir) } : {}) };
+  const plan = planInit(config, files, process.arch, { rootfs, ...INIT_FDS, ...(opts.cgroup ? { cgroupFd: INIT_CGROUP_FD } : {}) }, facts);
   return { args: plan.argv, seccomp: plan.seccompProgram };
 }

@@ -4,7 +4,7 @@
  * the host, so every file the CLI must read or connect to is given the owner of the container dir.
  */
 import * as fs from 'node:fs';
-import { writeFileAtomic } from '../../storage/atomic';
+import { replaceFileSync, writeFileAtomic } from '../../storage/atomic';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerState } from '../container-types';
 import { containerDir, containerStatePath } from '../containers/layout';
@@ -35,20 +35,24 @@ export class StateWriter {
     return this.state;
   }
 
-  /** Replaces the state; the engine's pid and start time are included while the engine lives. */
+  /**
+   * Replaces the state; the engine's pid and start time are included while the engine lives.
+   * Atomic but not fsynced: a crash ends the engine and with it what this state says.
+   */
   write(next: ContainerState): Promise<void> {
-    return this.enqueue({ ...next, ...this.engine });
+    return this.enqueue({ ...next, ...this.engine }, false);
   }
 
-  /** The final state names no engine: nothing is left running. */
+  /** The final state names no engine: nothing is left running. Durable (the exit code outlives the engine). */
   writeFinal(next: ContainerState): Promise<void> {
-    return this.enqueue(next);
+    return this.enqueue(next, true);
   }
 
-  private enqueue(state: ContainerState): Promise<void> {
+  private enqueue(state: ContainerState, durable: boolean): Promise<void> {
     this.state = state;
     const file = containerStatePath(this.paths, this.id);
-    const write = this.queue.then(() => writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n', 0o600, this.owner));
+    const text = JSON.stringify(state, null, 2) + '\n';
+    const write = this.queue.then(() => (durable ? writeFileAtomic(file, text, 0o600, this.owner) : replaceFileSync(file, text, 0o600, this.owner)));
     this.queue = write.catch(() => undefined);
     return write;
   }

@@ -27,6 +27,8 @@ export interface HostFacts {
   readonly kernelRelease?: string;
   /** Host /sys/devices/system/cpu/cpu*\/thermal_throttle directories, masked like podman. */
   readonly thermalThrottleDirs?: readonly string[];
+  /** How the seccomp profile is compiled (default compileSeccompProfile; the engine's caches the result). */
+  readonly seccompCompiler?: typeof compileSeccompProfile;
 }
 
 /** File descriptors and paths the engine decides. */
@@ -90,7 +92,7 @@ export function planProcessPolicy(config: ContainerConfig, files: ImageUserFiles
     if (!arch) {
       throw new TsctrError(`seccomp: tsctr has no syscall table for the ${hostArch} architecture: run with --security-opt seccomp=unconfined`);
     }
-    seccompProgram = compileSeccompProfile(profile, {
+    seccompProgram = (host.seccompCompiler ?? compileSeccompProfile)(profile, {
       arches: [arch],
       capabilities: capabilities.bounding,
       ...(host.kernelRelease !== undefined ? { kernelRelease: host.kernelRelease } : {}),

@@ -273,6 +273,9 @@ class FilterCompiler {
   }
 }
 
+/** The file this compiler's code is in (its bundle, when bundled): a cache of its output is valid for this file only. */
+export const SECCOMP_COMPILER_FILE = __filename;
+
 /** The BPF program for `profile`; a Buffer of `struct sock_filter` entries. */
 export function compileSeccompProfile(profile: SeccompProfile, options: SeccompCompileOptions): Buffer {
   if (options.arches.length === 0) throw new Error('compileSeccompProfile: no architecture given');
