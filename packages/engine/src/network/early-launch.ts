@@ -3,7 +3,7 @@
  * has looked up the image and written the record, with the id the record will get, and waits for
  * the line `go` on its ready fd; releaseEarlyLaunch then lets it read the record. Only for network
  * modes whose launch needs nothing the record decides later (none, host, slirp4netns, pasta);
- * `container:` goes the usual way (launchContainer).
+ * `container:` goes the usual way (launchContainer). releaseEarlyLaunch (launch-container.ts) lets it go on.
  *
  * The earliest such launch is the pre-launch (prelaunch.ts in the CLI): `tsctr run` starts the
  * engine from what its argv says before the CLI's own code is loaded. launchEngineEarly adopts it
@@ -17,9 +17,8 @@ import type { CreateRequest } from '../runtime/containers/create-plan';
 import type { IdMappings } from '../runtime/idmap';
 import { newContainerId } from '../runtime/containers/ids';
 import { containerConfigPath, containerDir, containerRunDir } from '../runtime/containers/layout';
-import { abandonEngine, awaitEngineReady, releaseEngine, spawnEngine, type EngineLaunchTarget, type EngineNetworkLaunch, type EngineReadyEvent, type SpawnedEngine } from '../runtime/containers/launch-engine';
-import { checkHostPortsFree } from './host-ports';
-import { closeHelperPipes, connectNetworkHelper, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './launch-container';
+import { abandonEngine, spawnEngine, type EngineLaunchTarget, type EngineNetworkLaunch, type SpawnedEngine } from '../runtime/containers/launch-engine';
+import { closeHelperPipes, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './helper-pipes';
 import { networkKind, type NetworkKind } from './network-mode';
 import { putPrelaunch, takePrelaunch } from './prelaunch-slot';
 
@@ -162,35 +161,6 @@ export async function launchEngineEarly(p: StorePaths, request: CreateRequest, o
     await discardPrelaunch(pre);
   }
   return plan ? startEarlyLaunch(plan) : undefined;
-}
-
-/**
- * The record of `config` is written: the engine goes on; then as launchContainer (the network
- * helper, the payload's start). undefined when the record's network is not the one launched for:
- * the caller then abandons the early launch and launches the usual way. On a failure it leaves
- * nothing running (like launchContainer).
- */
-export async function releaseEarlyLaunch(p: StorePaths, early: EarlyLaunch, config: ContainerConfig): Promise<EngineReadyEvent | undefined> {
-  if (networkKind(config.network) !== early.kind || config.id !== early.id) return undefined;
-  if (!early.pipes) {
-    releaseEngine(early.engine);
-    return awaitEngineReady(early.engine);
-  }
-  try {
-    await checkHostPortsFree(config.network.ports ?? []);
-  } catch (err) {
-    await abandonEarlyLaunch(p, early);
-    throw err;
-  }
-  let launched;
-  try {
-    releaseEngine(early.engine);
-    launched = await awaitEngineReady(early.engine);
-  } catch (err) {
-    closeHelperPipes(early.pipes);
-    throw err;
-  }
-  return connectNetworkHelper(p, config, launched, early.pipes, { attachWait: early.attachWait });
 }
 
 /** The container was not created (or not as launched for): the waiting engine exits, its run dir and cgroup go. */

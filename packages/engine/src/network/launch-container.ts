@@ -8,17 +8,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsctrError } from '../errors';
 import type { StorePaths } from '../storage/paths';
-import { pipe2 } from '../sys/fd';
 import type { ContainerConfig } from '../runtime/container-types';
 import { requestEngine } from '../runtime/containers/control-client';
 import { containerRunDir } from '../runtime/containers/layout';
-import { launchEngine, type EngineNetworkLaunch, type EngineReadyEvent } from '../runtime/containers/launch-engine';
+import { awaitEngineReady, launchEngine, releaseEngine, type EngineNetworkLaunch, type EngineReadyEvent } from '../runtime/containers/launch-engine';
+import { abandonEarlyLaunch, type EarlyLaunch } from './early-launch';
 import { engineAlive } from '../runtime/containers/liveness';
 import { readContainerRecord, readContainerState } from '../runtime/containers/records';
 import { sealedShimFd } from '../runtime/shim-binary';
 import { checkHostPortsFree } from './host-ports';
 import { HELPER_EXIT_FD, HELPER_READY_FD, killQuietly, startHelper, type HelperSpawn } from './helper-process';
 import { containerNetworkTarget, networkKind, parseSlirpOptions } from './network-mode';
+import { closeHelperPipes, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './helper-pipes';
 import { pastaArgv } from './pasta';
 import { addHostForwards, SLIRP_API_SOCKET, slirpArgv } from './slirp4netns';
 
@@ -89,37 +90,6 @@ export async function launchContainer(p: StorePaths, config: ContainerConfig, op
   return connectNetworkHelper(p, config, launched, pipes, opts);
 }
 
-/** The helper's exit and liveness pipes (docs/architecture.md, "Networking"). */
-export interface HelperPipes {
-  readonly exitRead: number;
-  readonly holdWrite: number;
-  readonly aliveRead: number;
-  readonly aliveWrite: number;
-}
-
-export function helperPipes(): HelperPipes {
-  const [exitRead, holdWrite] = pipe2();
-  const [aliveRead, aliveWrite] = pipe2();
-  return { exitRead, holdWrite, aliveRead, aliveWrite };
-}
-
-/** The engine's launch for slirp4netns and pasta: a network namespace of its own, holding the helper's pipes. */
-export function networkedEngineLaunch(pipes: HelperPipes): EngineNetworkLaunch {
-  return { unshare: ['mnt', 'net', 'uts', 'ipc'], fds: { hold: pipes.holdWrite, alive: pipes.aliveRead } };
-}
-
-/** After the engine's launch: only the engine holds its ends from now on. */
-export function engineHasHelperPipes(pipes: HelperPipes): void {
-  fs.closeSync(pipes.holdWrite);
-  fs.closeSync(pipes.aliveRead);
-}
-
-/** The CLI's ends (the helper got its own copies, or never started). */
-export function closeHelperPipes(pipes: HelperPipes): void {
-  fs.closeSync(pipes.exitRead);
-  fs.closeSync(pipes.aliveWrite);
-}
-
 /**
  * With the engine ready (listening): starts the helper against its network namespace, publishes
  * the ports, then starts the payload unless `attachWait`. Stops the engine on a failure.
@@ -144,4 +114,33 @@ export async function connectNetworkHelper(p: StorePaths, config: ContainerConfi
   } finally {
     closeHelperPipes(pipes);
   }
+}
+
+/**
+ * The record of `config` is written: the engine goes on; then as launchContainer (the network
+ * helper, the payload's start). undefined when the record's network is not the one launched for:
+ * the caller then abandons the early launch and launches the usual way. On a failure it leaves
+ * nothing running (like launchContainer).
+ */
+export async function releaseEarlyLaunch(p: StorePaths, early: EarlyLaunch, config: ContainerConfig): Promise<EngineReadyEvent | undefined> {
+  if (networkKind(config.network) !== early.kind || config.id !== early.id) return undefined;
+  if (!early.pipes) {
+    releaseEngine(early.engine);
+    return awaitEngineReady(early.engine);
+  }
+  try {
+    await checkHostPortsFree(config.network.ports ?? []);
+  } catch (err) {
+    await abandonEarlyLaunch(p, early);
+    throw err;
+  }
+  let launched;
+  try {
+    releaseEngine(early.engine);
+    launched = await awaitEngineReady(early.engine);
+  } catch (err) {
+    closeHelperPipes(early.pipes);
+    throw err;
+  }
+  return connectNetworkHelper(p, config, launched, early.pipes, { attachWait: early.attachWait });
 }

@@ -19,7 +19,11 @@ import { errnoCode } from '../errors';
 import { fsyncDirectory, readJsonFile } from './atomic';
 import { direntsIfExists, readdirIfExists } from './readdir-if-exists';
 import { isStaleTempName, newTempName } from './tempnames';
-import { userNamespaceRunner, type NamespaceRunner } from './extract-runner';
+import type { NamespaceRunner } from './extract-runner';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the extraction stack (tar-stream, zstd) loads only when a layer is written or removed: `run` lists layers */
+const userNamespaceRunner = (): NamespaceRunner => (require('./extract-runner') as typeof import('./extract-runner')).userNamespaceRunner();
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface LayerRecord {
   readonly chainId: string;

@@ -13,8 +13,9 @@ import type { StorageDriver } from '../container-types';
 
 // smol-toml is an ES module with a CommonJS build; the engine is CommonJS, so require the CJS build.
 type SmolToml = typeof import('smol-toml', { with: { 'resolution-mode': 'import' } });
+// Required on first use: most runs have no storage.conf.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parse: parseToml } = require('smol-toml') as SmolToml;
+const parseToml = (text: string): unknown => (require('smol-toml') as SmolToml).parse(text);
 
 export const STORAGE_DRIVERS: readonly StorageDriver[] = ['overlay', 'fuse-overlayfs'];
 export const DEFAULT_STORAGE_DRIVER: StorageDriver = 'overlay';

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
+import { replaceFileSync } from '../../storage/atomic';
 import { withStoreLock } from '../../storage/lock';
 import { containersDir } from '../../storage/layout';
 import { readdirIfExists } from '../../storage/readdir-if-exists';
@@ -12,7 +13,7 @@ import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig, ContainerState } from '../container-types';
 import { newContainerId, isFullContainerId } from './ids';
 import {
-  containerDir, containerMergedDir, containerUpperDir, containerUserdataDir, containerWorkDir,
+  containerConfigPath, containerDir, containerMergedDir, containerStatePath, containerUpperDir, containerUserdataDir, containerWorkDir,
 } from './layout';
 import { effectiveState, isStale } from './liveness';
 import { generateContainerName, validateContainerName } from './names';
@@ -92,18 +93,25 @@ export async function createContainer(p: StorePaths, requestedName: string | und
     const config = build({ id, name, created: new Date().toISOString() });
     if (config.id !== id || config.name !== name) throw new Error('createContainer: build() must keep the given id and name');
     const state: ContainerState = { status: 'created' };
-    await fs.promises.mkdir(containersDir(p), { recursive: true, mode: 0o700 });
+    // Synchronous: a handful of small calls, each of which would be a thread-pool round trip.
+    fs.mkdirSync(containersDir(p), { recursive: true, mode: 0o700 });
     // An early-launched engine (presetId) already made it for its engine.log.
-    await fs.promises.mkdir(containerDir(p, id), { mode: 0o700, recursive: presetId !== undefined });
+    fs.mkdirSync(containerDir(p, id), { mode: 0o700, recursive: presetId !== undefined });
     try {
       for (const dir of [containerUpperDir(p, id), containerWorkDir(p, id), containerMergedDir(p, id), containerUserdataDir(p, id)]) {
-        await fs.promises.mkdir(dir, { mode: 0o755 });
+        fs.mkdirSync(dir, { mode: 0o755 });
       }
-      await writeContainerState(p, id, state);
-      // config.json last: a directory without it is not a container (listContainers skips it).
-      await writeContainerConfig(p, config);
+      if (config.autoRemove) {
+        // A --rm container's record lives as long as its run: after a crash it is stale either way, so no fsync.
+        replaceFileSync(containerStatePath(p, id), JSON.stringify(state, null, 2) + '\n', 0o600);
+        replaceFileSync(containerConfigPath(p, id), JSON.stringify(config, null, 2) + '\n', 0o600);
+      } else {
+        await writeContainerState(p, id, state);
+        // config.json last: a directory without it is not a container (listContainers skips it).
+        await writeContainerConfig(p, config);
+      }
     } catch (err) {
-      await fs.promises.rm(containerDir(p, id), { recursive: true, force: true });
+      fs.rmSync(containerDir(p, id), { recursive: true, force: true });
       throw err;
     }
     return { config, state };

@@ -20,12 +20,10 @@ import { adoptCgroupFd, oomKilledIn, removeContainerCgroup } from '../../cgroups
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
 import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
 import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
-import { removeAnonymousVolumes } from '../volumes/volume-store';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
 import { chooseRootfsDriver, type RootfsDriverChoice } from './rootfs-driver';
 import { ClientSessions } from './client-sessions';
-import { serveCopyIn, serveCopyOut } from './copy-session';
 import { ExecService } from './exec-session';
 import { hostnameFile } from './etc-files';
 import { etcInputs } from './network-etc';
@@ -44,7 +42,12 @@ import { readRootfsFile } from './safe-path';
 import { signalNumber, stopSequence } from './signals';
 import { StateWriter, containerOwner, type FileOwner } from './state-file';
 import type { StartFailure } from './status-lines';
-import { createPipeStdio, createPtyStdio, type PayloadStdio } from './stdio';
+import { createPipeStdio, createPtyStdio, relayUntilEnd, type PayloadStdio } from './stdio';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- what most containers never use loads on first use (tar-stream, the volume store) */
+const loadCopySession = (): typeof import('./copy-session') => require('./copy-session');
+const loadVolumeStore = (): typeof import('../volumes/volume-store') => require('../volumes/volume-store');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How long output may still arrive after the payload's exit was reported. */
 const OUTPUT_DRAIN_MS = 2000;
@@ -113,6 +116,9 @@ export class Engine implements ControlHandler {
     trace('engine-mounted');
     sethostname(this.config.hostname);
     if (networkKind(this.config.network) !== 'host') setLinkUp('lo');
+    // --start-held: the payload starts now (its output waits for the first attach); the init sets
+    // itself up while this process opens the log and the control socket.
+    if (this.args.attachWait && this.args.startHeld) void this.start();
     this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
     fs.fchownSync(this.logFd, this.owner.uid, this.owner.gid);
     const socketPath = controlSocketPath(this.paths, this.config.id);
@@ -124,9 +130,8 @@ export class Engine implements ControlHandler {
       await this.state.write(this.state.current);
       this.ready.report({ event: 'listening' });
       trace('engine-listening');
-      // While the CLI connects: the payload starts (its output held), or the attach then only has to spawn.
-      if (this.args.startHeld) void this.start();
-      else setImmediate(() => this.planInit());
+      // While the CLI connects, the attach's start then only has to spawn.
+      if (!this.args.startHeld) setImmediate(() => this.planInit());
       return;
     }
     const reply = await this.start();
@@ -250,11 +255,7 @@ export class Engine implements ControlHandler {
 
   private relayOutput(stdio: PayloadStdio): void {
     this.outputsDone = Promise.all(
-      stdio.outputs.map(({ stream, readable }) => new Promise<void>((resolve) => {
-        readable.on('data', (chunk: Buffer) => this.output(stream, chunk));
-        readable.on('end', () => resolve());
-        readable.on('close', () => resolve());
-      })),
+      stdio.outputs.map(({ stream, readable }) => relayUntilEnd(readable, (chunk) => this.output(stream, chunk))),
     );
   }
 
@@ -281,8 +282,9 @@ export class Engine implements ControlHandler {
   private finish(): Promise<void> {
     this.finishing ??= (async () => {
       const report = this.exitReport ?? { exitCode: 0 };
-      // The client that launched a --start-held engine hears everything, exit included (unless it is gone for good).
-      if (this.heldOutput) await Promise.race([this.firstAttach, new Promise((r) => setTimeout(r, HELD_ATTACH_MS).unref())]);
+      // The client that launched a --start-held engine hears everything, exit included, even of a start that
+      // failed (unless it is gone for good).
+      if (this.args.startHeld) await Promise.race([this.firstAttach, new Promise((r) => setTimeout(r, HELD_ATTACH_MS).unref())]);
       this.releaseOutput();
       await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
       trace('engine-drained');
@@ -333,7 +335,9 @@ export class Engine implements ControlHandler {
       fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
       return Promise.resolve();
     });
-    await removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
+    if (this.config.mounts?.some((m) => m.type === 'volume' && m.anonymous)) {
+      await loadVolumeStore().removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
+    }
   }
 
   /** The network helper ended (killed, crashed): a container without its network is stopped. */
@@ -390,9 +394,9 @@ export class Engine implements ControlHandler {
       case 'exec':
         return this.execs.open(client, request);
       case 'copy-out':
-        return serveCopyOut(client, this.merged, request.path, this.config.name);
+        return loadCopySession().serveCopyOut(client, this.merged, request.path, this.config.name);
       case 'copy-in':
-        return serveCopyIn(client, this.sessions, this.merged, request);
+        return loadCopySession().serveCopyIn(client, this.sessions, this.merged, request);
       default:
         return { ok: false, error: `unknown request "${(request as { op?: string }).op}"` };
     }

@@ -118,3 +118,16 @@ async function writeAll(fd: number, data: Buffer): Promise<void> {
     offset += bytesWritten;
   }
 }
+
+/**
+ * Passes every chunk of `readable` to `onChunk`; resolves at its end. A stream that already ended
+ * (held output of a payload that printed nothing, read only at the first attach) resolves at once.
+ */
+export function relayUntilEnd(readable: Readable, onChunk: (chunk: Buffer) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    readable.on('data', onChunk);
+    if (readable.readableEnded || readable.destroyed) resolve();
+    readable.on('end', () => resolve());
+    readable.on('close', () => resolve());
+  });
+}

@@ -18,13 +18,15 @@ import { containerDir } from '../containers/layout';
 import type { MountSpec } from '../mounts/mount-spec';
 import { resolveUser } from '../policy/user';
 import { volumeDataDir, volumeDir } from '../volumes/volume-layout';
-import { markCopiedUp, readVolume } from '../volumes/volume-store';
 import { chownTree } from './chown-tree';
 import { ensureMountPoint, readRootfsFile } from './safe-path';
 import { fdPath, openInRootfs, resolveScoped } from './scoped-path';
 import { bindRemountFlags, overlayBindData, propagationFlags, requestedBindFlags, tmpfsData, tmpfsFlags } from './user-mount-flags';
 import { copyImageContentIntoVolume } from './volume-copy-up';
 import type { AppliedMount } from './user-mount-order';
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports -- the volume store loads only for containers with volumes */
+const loadVolumeStore = (): typeof import('../volumes/volume-store') => require('../volumes/volume-store');
 
 /** Throwaway upper and work dirs of `:O` mounts: `R/containers/<id>/overlay-mounts/<n>/`. */
 export const overlayMountsDir = (paths: StorePaths, id: string): string => path.join(containerDir(paths, id), 'overlay-mounts');
@@ -98,14 +100,14 @@ function withTarget(rootfs: string, destination: string, fn: (target: string, fd
 
 /** A new volume gets the image's content at its path once (under the store lock: one copier). */
 async function copyUpOnce(rootfs: string, paths: StorePaths, name: string, destination: string): Promise<void> {
-  const record = await readVolume(paths, name);
+  const record = await loadVolumeStore().readVolume(paths, name);
   if (!record?.needsCopyUp) return;
   await withStoreLock(paths, async () => {
-    const current = await readVolume(paths, name);
+    const current = await loadVolumeStore().readVolume(paths, name);
     if (!current?.needsCopyUp) return;
     copyImageContentIntoVolume(rootfs, destination, volumeDataDir(paths, name));
     const st = fs.statSync(volumeDir(paths, name));
-    await markCopiedUp(paths, name, { uid: st.uid, gid: st.gid });
+    await loadVolumeStore().markCopiedUp(paths, name, { uid: st.uid, gid: st.gid });
   });
 }
 
