@@ -313,14 +313,16 @@ export class Engine implements ControlHandler {
       if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
       trace('engine-cgroup-removed');
       if (removing) {
+        let leftover: string | undefined;
         try {
-          await this.removeContainer();
+          leftover = await this.removeContainer();
         } catch (err) {
           console.error(`tsctr engine: --rm could not remove the container: ${(err as Error).message}`);
           await this.state.writeFinal(finalState()).catch(() => undefined);
         }
         trace('engine-removed');
         await this.server?.finish(report);
+        if (leftover) fs.rmSync(leftover, { recursive: true, force: true });
       }
       trace('engine-finished');
       process.exit(0);
@@ -328,16 +330,29 @@ export class Engine implements ControlHandler {
     return this.finishing;
   }
 
-  private async removeContainer(): Promise<void> {
-    // Synchronous: nothing else waits on this process now, and each async step is a thread-pool round trip.
-    await withStoreLock(this.paths, () => {
-      fs.rmSync(containerDir(this.paths, this.config.id), { recursive: true, force: true });
+  /**
+   * --rm: the container's directory is renamed out of sight (a dot name no listing reads) under the
+   * store lock, so the container is gone for every command at once; the caller deletes the returned
+   * tree after it has told its clients. Synchronous: nothing else waits on this process now.
+   */
+  private async removeContainer(): Promise<string | undefined> {
+    const dir = containerDir(this.paths, this.config.id);
+    const leftover = path.join(path.dirname(dir), `.removed-${this.config.id}`);
+    const renamed = await withStoreLock(this.paths, () => {
+      let moved = true;
+      try {
+        fs.renameSync(dir, leftover);
+      } catch {
+        moved = false;
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
       fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
-      return Promise.resolve();
+      return Promise.resolve(moved);
     });
     if (this.config.mounts?.some((m) => m.type === 'volume' && m.anonymous)) {
       await loadVolumeStore().removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
     }
+    return renamed ? leftover : undefined;
   }
 
   /** The network helper ended (killed, crashed): a container without its network is stopped. */

@@ -33,6 +33,10 @@ describe('cachedSeccompCompiler', () => {
     expect(seccompCacheKey([{ ...DEFAULT_SECCOMP_PROFILE, defaultErrnoRet: 1 }, options], 'compiler-a')).not.toBe(base);
     expect(seccompCacheKey([DEFAULT_SECCOMP_PROFILE, options], 'compiler-b')).not.toBe(base);
     expect(seccompCacheKey([DEFAULT_SECCOMP_PROFILE, options], 'compiler-a')).toBe(base);
+    // A profile from a file is keyed by a hash of its content.
+    const fromFile = { ...DEFAULT_SECCOMP_PROFILE };
+    expect(seccompCacheKey([fromFile, options], 'compiler-a')).toMatch(/^[0-9a-f]{64}$/);
+    expect(seccompCacheKey([fromFile, options], 'compiler-a')).not.toBe(seccompCacheKey([{ ...fromFile, defaultErrnoRet: 1 }, options], 'compiler-a'));
   });
 
   it('recompiles over a damaged cache file and still works without a writable cache', () => {
