@@ -45,6 +45,11 @@ async function train(bundle, storeDir) {
   const loaded = run();
   // The pre-launch's argv scan (pure); its launch is not run here.
   if (path.basename(bundle) === 'prelaunch.bundle.js') loaded.scanRunArgv(['--root', '/r', 'run', '--rm', '-it', '-e', 'A=1', '--network', 'none', 'busybox', 'sh']);
+  // run's fast path up to the flag checks, which refuse the stop timeout.
+  if (path.basename(bundle) === 'tsctr-run.bundle.js') {
+    await loaded.runMain(['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'run'), 'run', '--rm', '--network', 'none', '--stop-timeout', 'never', 'busybox', 'true']);
+    process.exit(0);
+  }
   if (path.basename(bundle) !== 'tsctr.bundle.js') return;
   const globals = ['--root', path.join(storeDir, 'root'), '--runroot', path.join(storeDir, 'run')];
   for (const args of CLI_TRAINING) await loaded.main([...globals, ...args]);

@@ -1,11 +1,11 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- modules loaded only by the commands that need them (yargs: not by a fast-path run) */
+/* eslint-disable @typescript-eslint/no-require-imports -- yargs loads only for the commands that need it (not a fast-path run) */
 import { TsctrError } from '@tsctr/engine/errors';
 import { commandTable } from './command-table';
 import { addGlobalOptions, globalOptionsWithValue } from './global-options';
 import { reportError } from './report-error';
 import { trace } from '@tsctr/engine/trace';
-import { hasPrelaunch } from '@tsctr/engine/network/prelaunch-slot';
 import { parseRunArgvFast } from './run-fast-argv';
+import { discardUnusedPrelaunch, runParsed } from './run-main';
 
 /** First word of argv that is not an option (nor a global option's value): the command's name. */
 export function findCommandName(args: readonly string[]): string | undefined {
@@ -26,21 +26,9 @@ export async function main(args: string[]): Promise<number> {
   process.once('exit', () => trace('cli-exit'));
   try {
     const fastRun = process.env.TSCTR_FAST_ARGV === '0' ? undefined : parseRunArgvFast(args);
-    return fastRun ? await runFast(fastRun) : await parseAndRun(args);
+    return fastRun ? await runParsed(fastRun) : await parseAndRun(args);
   } finally {
-    // `run`'s pre-launch (prelaunch.ts) when the command failed before it could use it.
-    if (hasPrelaunch()) await (require('@tsctr/engine/network/early-launch') as typeof import('@tsctr/engine/network/early-launch')).discardUnusedPrelaunch();
-  }
-}
-
-/** `tsctr run` in its common forms, without loading yargs (run-fast-argv.ts). */
-async function runFast(argv: NonNullable<ReturnType<typeof parseRunArgvFast>>): Promise<number> {
-  trace('cli-parsed');
-  try {
-    await (require('./run-container') as typeof import('./run-container')).runContainer(argv);
-    return process.exitCode === undefined ? 0 : Number(process.exitCode);
-  } catch (err) {
-    return reportError(err);
+    await discardUnusedPrelaunch();
   }
 }
 

@@ -4,6 +4,7 @@
  * See docs/shim-protocol.md.
  */
 #include "modes.h"
+#include "policy.h"
 #include "util.h"
 
 #include <errno.h>
@@ -26,14 +27,8 @@ struct launch_opts {
 	const char *join_userns;
 	const char *join_netns;
 	const char *uid_tool, *uid_map, *gid_tool, *gid_map;
+	int exec_unmapped;
 	char **argv;
-};
-
-/* A newuidmap or newgidmap child: forked before the unshare, it waits for a byte on the go pipe. */
-struct mapper {
-	const char *tool;
-	pid_t pid;
-	int output_fd;
 };
 
 static int sync_fd = -1;
@@ -112,6 +107,8 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 			o->gid_tool = flag_value(argc, argv, &i);
 		} else if (!strcmp(a, "--gid-map")) {
 			o->gid_map = flag_value(argc, argv, &i);
+		} else if (!strcmp(a, "--exec-unmapped")) {
+			o->exec_unmapped = 1;
 		} else if (!strcmp(a, "--pdeathsig")) {
 			o->pdeathsig = parse_signal(a, flag_value(argc, argv, &i));
 		} else {
@@ -122,7 +119,7 @@ static void parse(int argc, char **argv, struct launch_opts *o)
 		die(125, "--sync-fd is required");
 	if (!o->join_userns && !(o->uid_tool && o->uid_map && o->gid_tool && o->gid_map))
 		die(125, "--newuidmap, --uid-map, --newgidmap and --gid-map are required without --join-userns");
-	if (o->join_userns && (o->uid_tool || o->uid_map || o->gid_tool || o->gid_map))
+	if (o->join_userns && (o->uid_tool || o->uid_map || o->gid_tool || o->gid_map || o->exec_unmapped))
 		die(125, "--join-userns takes no maps (the joined namespace has them)");
 	if (o->join_netns && (o->unshare_flags & CLONE_NEWNET))
 		die(125, "--join-netns and --unshare net exclude each other");
@@ -161,51 +158,68 @@ static char **mapper_argv(const char *tool, pid_t target, const char *map)
 	return argv;
 }
 
-/* Forks the mapper of `target`; it runs TOOL once a byte arrives on go_read, or exits at EOF. */
-static void start_mapper(struct mapper *m, const char *tool, const char *map, pid_t target, const int go[2])
+/* Closes every descriptor above 2 except a and b. */
+static void close_all_but(int a, int b)
 {
-	int out[2];
-	char **argv = mapper_argv(tool, target, map);
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+/* Writes the mapper's failure, "M<status> <tool>: <output>", on the sync fd. */
+static void report_mapper_failure(const char *tool, int code, const char *output)
+{
+	char line[800];
+	int len = snprintf(line, sizeof line, "M%d %s: %s\n", code, tool, output);
+
+	if (len < 0 || (size_t)len >= sizeof line)
+		len = (int)strlen(line);
+	if (write_all(sync_fd, line, (size_t)len) < 0)
+		(void)write_all(2, line, (size_t)len);
+}
+
+/*
+ * A mapper process: waits for a byte on go[0] (EOF: the shim failed before its unshare), runs
+ * TOOL (argv) with its output collected, and reports a failure on the sync fd. Exits 0 or 1.
+ */
+static __attribute__((noreturn)) void run_mapper(char **argv, const int go[2])
+{
+	char output[600];
+	size_t used = 0;
+	int out[2], status, code;
 	char go_byte;
 	ssize_t n;
+	pid_t pid;
 
-	if (pipe2(out, O_CLOEXEC) < 0)
-		fail(125, errno, "pipe2");
-	m->tool = tool;
-	m->pid = fork();
-	if (m->pid < 0)
-		fail(125, errno, "fork");
-	if (m->pid == 0) {
+	close(go[1]);
+	/* It may outlive the exec of PROG: it keeps only the go pipe and the sync fd (to report on). */
+	close_all_but(go[0], sync_fd);
+	do
+		n = read(go[0], &go_byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	if (pipe2(out, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		report_mapper_failure(argv[0], 125, strerror(errno));
+		_exit(1);
+	}
+	if (pid == 0) {
 		if (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0)
 			_exit(125);
-		close(go[1]);
-		do
-			n = read(go[0], &go_byte, 1);
-		while (n < 0 && errno == EINTR);
-		if (n != 1)
-			_exit(125); /* the shim failed before its unshare */
 		/* The tool gets stdin and the output pipe only, none of the fds meant for PROG. */
 		close_range(3, ~0U, 0);
-		execv(tool, argv);
-		dprintf(2, "exec %s: %s", tool, strerror(errno));
+		execv(argv[0], argv);
+		dprintf(2, "exec %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(out[1]);
-	m->output_fd = out[0];
-}
-
-/* Waits for a mapper; on a failure reports "M<status> <tool>: <output>" on the sync fd and exits 125. */
-static void finish_mapper(const struct mapper *m)
-{
-	char output[600];
-	char line[800];
-	size_t used = 0;
-	ssize_t n;
-	int status, code, len;
-
 	for (;;) {
 		char chunk[256];
-		n = read(m->output_fd, chunk, sizeof chunk);
+		n = read(out[0], chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -214,40 +228,74 @@ static void finish_mapper(const struct mapper *m)
 			output[used++] = chunk[k] == '\n' ? ' ' : chunk[k];
 	}
 	output[used] = '\0';
-	close(m->output_fd);
-	while (waitpid(m->pid, &status, 0) < 0)
+	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			fail(125, errno, "waitpid(%s)", m->tool);
+			_exit(1);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return;
+		_exit(0);
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	len = snprintf(line, sizeof line, "M%d %s: %s\n", code, m->tool, output);
-	if (len < 0 || (size_t)len >= sizeof line)
-		len = (int)strlen(line);
-	if (write_all(sync_fd, line, (size_t)len) < 0)
-		(void)write_all(2, line, (size_t)len);
-	_exit(125);
+	report_mapper_failure(argv[0], code, output);
+	_exit(1);
 }
 
-/* A new user namespace, mapped by newuidmap/newgidmap children forked while still outside it. */
+static pid_t fork_mapper(const char *tool, const char *map, pid_t target, const int go[2])
+{
+	char **argv = mapper_argv(tool, target, map);
+	pid_t pid = fork();
+
+	if (pid < 0)
+		fail(125, errno, "fork");
+	if (pid == 0)
+		run_mapper(argv, go);
+	return pid;
+}
+
+/*
+ * A new user namespace, mapped by newuidmap/newgidmap run from mapper processes forked while still
+ * outside it. Without exec_unmapped it waits for both (a failed one has said why: exit 125). With
+ * it the mappers are grandchildren (nothing is left for PROG to reap) that finish on their own.
+ */
 static void new_userns(const struct launch_opts *o)
 {
-	struct mapper uid_mapper, gid_mapper;
-	pid_t self = getpid();
-	int go[2];
+	pid_t self = getpid(), uid_mapper = -1, gid_mapper = -1;
+	int go[2], status;
 
 	if (pipe2(go, O_CLOEXEC) < 0)
 		fail(125, errno, "pipe2");
-	start_mapper(&uid_mapper, o->uid_tool, o->uid_map, self, go);
-	start_mapper(&gid_mapper, o->gid_tool, o->gid_map, self, go);
+	if (o->exec_unmapped) {
+		pid_t middle = fork();
+
+		if (middle < 0)
+			fail(125, errno, "fork");
+		if (middle == 0) {
+			fork_mapper(o->uid_tool, o->uid_map, self, go);
+			fork_mapper(o->gid_tool, o->gid_map, self, go);
+			_exit(0);
+		}
+		while (waitpid(middle, &status, 0) < 0)
+			if (errno != EINTR)
+				fail(125, errno, "waitpid");
+	} else {
+		uid_mapper = fork_mapper(o->uid_tool, o->uid_map, self, go);
+		gid_mapper = fork_mapper(o->gid_tool, o->gid_map, self, go);
+	}
 	close(go[0]);
 	if (unshare(CLONE_NEWUSER) < 0)
 		fail(125, errno, "unshare(CLONE_NEWUSER)"); /* the mappers see EOF and exit */
 	if (write_all(go[1], "GG", 2) < 0)
 		fail(125, errno, "write(go pipe)");
 	close(go[1]);
-	finish_mapper(&uid_mapper);
-	finish_mapper(&gid_mapper);
+	if (o->exec_unmapped)
+		return;
+	for (int k = 0; k < 2; k++) {
+		pid_t pid = k == 0 ? uid_mapper : gid_mapper;
+
+		while (waitpid(pid, &status, 0) < 0)
+			if (errno != EINTR)
+				fail(125, errno, "waitpid");
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			_exit(125);
+	}
 }
 
 int launch_main(int argc, char **argv)
@@ -274,9 +322,10 @@ int launch_main(int argc, char **argv)
 		new_userns(&o);
 	}
 
-	if (setresgid(0, 0, 0) < 0)
+	/* --exec-unmapped: the ids become 0 once the mappers are done; until then setres*id(0) fail. */
+	if (!o.exec_unmapped && setresgid(0, 0, 0) < 0)
 		fail(125, errno, "setresgid(0)");
-	if (setresuid(0, 0, 0) < 0)
+	if (!o.exec_unmapped && setresuid(0, 0, 0) < 0)
 		fail(125, errno, "setresuid(0)");
 	if (netns_fd >= 0) {
 		if (setns(netns_fd, CLONE_NEWNET) < 0)
@@ -292,6 +341,8 @@ int launch_main(int argc, char **argv)
 	if (o.pdeathsig && prctl(PR_SET_PDEATHSIG, o.pdeathsig, 0, 0, 0) < 0)
 		fail(125, errno, "prctl(PR_SET_PDEATHSIG)");
 
+	if (o.exec_unmapped)
+		policy_keep_capabilities_across_exec();
 	exec_search(o.argv, environ, getenv("PATH"));
 	fail(errno == ENOENT ? 127 : 126, errno, "exec %s", o.argv[0]);
 }

@@ -232,6 +232,15 @@ static void raise_ambient(uint64_t set)
 			die_errno(125, "raise ambient capability %d", cap);
 }
 
+void policy_keep_capabilities_across_exec(void)
+{
+	uint64_t eff, perm, inh;
+
+	cap_get(&eff, &perm, &inh);
+	cap_set(eff, perm, perm);
+	raise_ambient(perm);
+}
+
 /* ---- seccomp ---- */
 
 static void load_seccomp(int fd)

@@ -56,4 +56,10 @@ void policy_join_cgroup(int dirfd);
  */
 __attribute__((noreturn)) void policy_exec(struct policy *p, char **argv);
 
+/*
+ * Makes the permitted capabilities inheritable and ambient, so that a program executed by a process
+ * whose uid is not (yet) mapped in its user namespace keeps them (launch --exec-unmapped).
+ */
+void policy_keep_capabilities_across_exec(void);
+
 #endif

@@ -30,6 +30,12 @@ export interface LaunchOptions {
    */
   readonly join?: { readonly userns: string; readonly netns: string };
   readonly setsid?: boolean;
+  /**
+   * Execute the program as soon as its namespaces exist, while newuidmap/newgidmap still run (its
+   * capabilities kept as ambient ones): the program must wait for its maps before it creates files
+   * or uses ids (the engine does, waitForIdMaps). The launch resolves once the maps are written.
+   */
+  readonly execUnmapped?: boolean;
   /** Signal the program gets when the spawning thread (this Node process) dies. */
   readonly pdeathsig?: NodeJS.Signals | number;
   /**
@@ -164,12 +170,13 @@ function signalNumber(sig: NodeJS.Signals | number): number {
 }
 
 /** The shim's argv for a launch (after the executable); `maps` for a new user namespace (not with `join`). */
-export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig' | 'join'>, maps?: { tools: IdMapTools; mappings: IdMappings }): string[] {
+export function launchArgs(opts: Pick<LaunchOptions, 'argv' | 'unshare' | 'setsid' | 'pdeathsig' | 'join' | 'execUnmapped'>, maps?: { tools: IdMapTools; mappings: IdMappings }): string[] {
   if (opts.argv.length === 0) throw new TsctrError('no command to run in the user namespace');
   const args = ['launch', '--sync-fd', String(SYNC_FD)];
   if (opts.join) args.push('--join-userns', opts.join.userns, '--join-netns', opts.join.netns);
   else if (maps) {
     args.push('--newuidmap', maps.tools.newuidmap, '--uid-map', shimIdMap(maps.mappings.uidMap), '--newgidmap', maps.tools.newgidmap, '--gid-map', shimIdMap(maps.mappings.gidMap));
+    if (opts.execUnmapped) args.push('--exec-unmapped');
   }
   if (opts.unshare && opts.unshare.length > 0) args.push('--unshare', opts.unshare.join(','));
   if (opts.setsid) args.push('--setsid');
@@ -270,4 +277,17 @@ export async function runInUserNamespace(argv: readonly string[], opts: RunOptio
   }
   const [exitCode] = await Promise.all([waitForExit(child), ...[child.stdout, child.stderr].map((s) => (s ? finished(s) : undefined))]);
   return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+}
+
+/**
+ * For a program launched with execUnmapped: resolves once this process's uid and gid maps are
+ * written (newuidmap/newgidmap run beside its start and are done long before a Node program needs
+ * them). Rejects after `timeoutMs` (the launch failed; the launching CLI says why).
+ */
+export async function waitForIdMaps(timeoutMs = 10_000, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (read('/proc/self/uid_map').trim() === '' || read('/proc/self/gid_map').trim() === '') {
+    if (Date.now() >= deadline) throw new TsctrError('the user namespace of this engine never got its uid/gid maps (newuidmap/newgidmap did not finish)');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
 }

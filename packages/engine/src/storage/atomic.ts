@@ -81,6 +81,22 @@ export async function readJsonFile<T>(file: string, guard?: (value: unknown) => 
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   }
+  return parseJsonFile(file, text, guard);
+}
+
+/** readJsonFile without the thread pool: for a process that has nothing else to do meanwhile. */
+export function readJsonFileSync<T>(file: string, guard?: (value: unknown) => value is T): T | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  return parseJsonFile(file, text, guard);
+}
+
+function parseJsonFile<T>(file: string, text: string, guard?: (value: unknown) => value is T): T {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,5 +1,5 @@
 import { TsctrError } from '../../src/errors';
-import { idMapFailure, launchArgs, launchFailure, shimIdMap } from '../../src/runtime/userns';
+import { idMapFailure, launchArgs, launchFailure, shimIdMap, waitForIdMaps } from '../../src/runtime/userns';
 
 const MAPPINGS = {
   uidMap: [
@@ -43,6 +43,12 @@ describe('launchArgs', () => {
       '--',
       'id',
     ]);
+  });
+
+  it('asks for an exec before the maps are written only with maps to write', () => {
+    expect(launchArgs({ argv: ['node'], execUnmapped: true }, { tools: TOOLS, mappings: MAPPINGS })).toContain('--exec-unmapped');
+    expect(launchArgs({ argv: ['node'] }, { tools: TOOLS, mappings: MAPPINGS })).not.toContain('--exec-unmapped');
+    expect(launchArgs({ argv: ['node'], execUnmapped: true, join: { userns: '/u', netns: '/n' } }, { tools: TOOLS, mappings: MAPPINGS })).not.toContain('--exec-unmapped');
   });
 
   it('passes no maps when joining a user namespace', () => {
@@ -106,5 +112,17 @@ describe('idMapFailure', () => {
 
   it('leaves other lines to launchFailure', () => {
     expect(idMapFailure('E1 unshare(CLONE_NEWUSER): Operation not permitted', MAPPINGS, 5)).toBeUndefined();
+  });
+});
+
+describe('waitForIdMaps', () => {
+  it('resolves once both maps have content', async () => {
+    let reads = 0;
+    await waitForIdMaps(5000, (file) => (++reads > 4 || file.endsWith('uid_map') && reads > 2 ? '0 1000 1\n' : ''));
+    expect(reads).toBeGreaterThan(4);
+  });
+
+  it('gives up with a clear error when the maps never come', async () => {
+    await expect(waitForIdMaps(20, () => '')).rejects.toThrow(/never got its uid\/gid maps/);
   });
 });

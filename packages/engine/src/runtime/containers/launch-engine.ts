@@ -109,6 +109,8 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
       ...(network.join ? { join: network.join } : {}),
       // detached: Node's spawn calls setsid() itself, so the shim's --setsid would fail with EPERM.
       detached: true,
+      // Node starts while newuidmap/newgidmap run; the engine waits for its maps (engine-main.ts).
+      ...(network.join ? {} : { execUnmapped: true }),
       stdio: withCgroupFd(['ignore', log, log, undefined, 'pipe', ...(network.fds ? [network.fds.hold, network.fds.alive] : [])], cgroup),
     });
     trace('cli-engine-spawned');

@@ -1,6 +1,6 @@
 /** Reading and writing one container's config.json and state.json (atomic writes, shape guards). */
 import type { StorePaths } from '../../storage/paths';
-import { readJsonFile, writeJsonFileAtomic } from '../../storage/atomic';
+import { readJsonFile, readJsonFileSync, writeJsonFileAtomic } from '../../storage/atomic';
 import type { ContainerConfig, ContainerState, ContainerStatus } from '../container-types';
 import { containerConfigPath, containerStatePath } from './layout';
 
@@ -26,6 +26,13 @@ export function isContainerState(v: unknown): v is ContainerState {
 
 export const readContainerConfig = (p: StorePaths, id: string): Promise<ContainerConfig | undefined> =>
   readJsonFile(containerConfigPath(p, id), isContainerConfig);
+
+/** Both files, read synchronously (the engine's start, which waits for nothing else). */
+export function readContainerFilesSync(p: StorePaths, id: string): { config?: ContainerConfig; state?: ContainerState } {
+  const config = readJsonFileSync(containerConfigPath(p, id), isContainerConfig);
+  const state = readJsonFileSync(containerStatePath(p, id), isContainerState);
+  return { ...(config && { config }), ...(state && { state }) };
+}
 
 export const readContainerState = (p: StorePaths, id: string): Promise<ContainerState | undefined> =>
   readJsonFile(containerStatePath(p, id), isContainerState);

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
 import type { StorePaths } from '../../storage/paths';
 import { containerConfigPath, containerDir, containerRunDir } from '../containers/layout';
+import { waitForIdMaps } from '../userns';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
 import { ReadyReporter, waitForGo } from './ready-fd';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
       removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);
       process.exit(0);
     }
+    // Launched with --exec-unmapped: the maps were being written while Node started.
+    await waitForIdMaps();
     trace('engine-go');
     const engine = await Engine.load(args, ready);
     await engine.run();

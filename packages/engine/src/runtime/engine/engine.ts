@@ -14,7 +14,7 @@ import type { StorePaths } from '../../storage/paths';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
 import type { ContainerConfig, ContainerState } from '../container-types';
 import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
-import { readContainerConfig, readContainerState } from '../containers/records';
+import { readContainerFilesSync } from '../containers/records';
 import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
 import { adoptCgroupFd, oomKilledIn, removeContainerCgroup } from '../../cgroups/container-cgroup';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
@@ -94,9 +94,9 @@ export class Engine implements ControlHandler {
   /** Reads the record; the engine is then ready to prepare(). */
   static async load(args: EngineArgs, ready: ReadyReporter): Promise<Engine> {
     const paths: StorePaths = { root: args.root, runRoot: args.runroot };
-    const config = await readContainerConfig(paths, args.id);
+    const { config, state } = readContainerFilesSync(paths, args.id);
     if (!config) throw new TsctrError(`container ${args.id} has no config.json in ${containerDir(paths, args.id)}`);
-    const initial = (await readContainerState(paths, args.id)) ?? { status: 'created' as const };
+    const initial = state ?? { status: 'created' as const };
     const owner = containerOwner(paths, args.id);
     return new Engine(args, paths, config, new StateWriter(paths, args.id, initial, owner), ready, owner);
   }

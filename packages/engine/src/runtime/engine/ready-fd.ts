@@ -37,16 +37,22 @@ export class ReadyReporter {
 
 /**
  * Reads the ready fd (a socket pair: the CLI writes on it too) until the line `go`; false at its
- * end or on anything else. Async reads in the thread pool, so the engine's own start goes on.
+ * end or on anything else. The engine has nothing else to do until then, so it reads blocking
+ * (no thread pool to start); a non-blocking fd falls back to reads in the thread pool.
  */
 export async function waitForGo(fd: number): Promise<boolean> {
   const buf = Buffer.alloc(16);
   let text = '';
+  let blocking = true;
   for (;;) {
     let n: number;
     try {
-      n = await new Promise<number>((resolve, reject) => fs.read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
+      n = blocking ? fs.readSync(fd, buf, 0, buf.length, null) : await new Promise<number>((resolve, reject) => fs.read(fd, buf, 0, buf.length, null, (err, bytes) => (err ? reject(err) : resolve(bytes))));
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EAGAIN' && blocking) {
+        blocking = false;
+        continue;
+      }
       if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
         await new Promise((r) => setTimeout(r, 1));
         continue;
