@@ -10,8 +10,12 @@ const setting = process.env.TSCTR_TRACE;
 let started = false;
 
 function emit(line: string): void {
-  if (setting === '1') process.stderr.write(line);
-  else if (setting?.startsWith('/')) fs.appendFileSync(setting, line);
+  try {
+    if (setting === '1') process.stderr.write(line);
+    else if (setting?.startsWith('/')) fs.appendFileSync(setting, line);
+  } catch {
+    // Tracing never breaks the program (an engine whose ids are not mapped yet cannot create the file).
+  }
 }
 
 export function trace(phase: string): void {
