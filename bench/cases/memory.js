@@ -92,19 +92,20 @@ async function memoryCase(ctx) {
     const roles = lastRoles.get(tool);
     return roles !== undefined && roles[role].length === 0 ? na(why) : undefined;
   };
-  /** @type {Array<[keyof Roles | 'total', string, string, string]>} role, label, why tsctr lacks it, why podman lacks it */
+  /** @type {Array<[keyof Roles | 'total' | 'own', string, string, string]>} role, label, why tsctr lacks it, why podman lacks it */
   const rowSpecs = [
     ['monitor', 'monitor: tsctr engine (node) / podman conmon', 'no monitor process found', 'no conmon found'],
     ['relay', 'shim relay (tsctr) / none (podman)', 'no relay process', 'podman has none (conmon is the parent of PID 1)'],
     ['init', 'init: tsctr-shim init / catatonit (--init)', 'PID 1 is the payload', 'PID 1 is the payload'],
     ['network', `network helper (--network ${network})`, network === 'none' ? '--network none' : 'none found', network === 'none' ? '--network none' : 'none found'],
     ['storage', 'storage helper (fuse-overlayfs)', 'kernel overlay', 'kernel overlay'],
+    ['own', "the tool's own processes (monitor, relay, init)", '', ''],
     ['total', 'total per container, excluding the payload', '', ''],
     ['payload', 'payload (busybox sleep), for reference', '', ''],
   ];
   const rows = rowSpecs.map(([role, label, whyT, whyP]) => {
     const row = seriesRow(ctx, measured, `memory: ${label}`, 'MiB', role);
-    if (role === 'total' || role === 'payload') return row;
+    if (role === 'total' || role === 'own' || role === 'payload') return row;
     return { ...row, tsctr: absent('tsctr', role, whyT) ?? row.tsctr, podman: absent('podman', role, whyP) ?? row.podman };
   });
   const notes = [
@@ -140,6 +141,8 @@ async function measureOnce(ctx, tool, store, network, lastRoles) {
       if (role !== 'payload') total += metrics[role];
     }
     metrics.total = total;
+    // The engine/conmon, the relay and the init: the processes the tool itself brings (no helper programs).
+    metrics.own = ['monitor', 'relay', 'init'].reduce((sum, role) => sum + (metrics[role] ?? 0), 0);
     return metrics;
   } finally {
     runAsUser(ctx.user, toolArgv(tool, store, ['rm', ...tool.forceRemove, ...(id ? [id] : ['-a'])]), { timeoutSeconds: 120 });

@@ -20,7 +20,7 @@ const RATIO_TARGETS = [
   { match: /^run --rm --network slirp4netns/, max: 0.7, source: 'issue 7: at most 0.7x podman' },
 ];
 /** Absolute targets for tsctr's own value. @type {Array<{match: RegExp, max: number, source: string}>} */
-const VALUE_TARGETS = [{ match: /^memory: total per container/, max: 8, source: 'issue 7: at most 8 MB of tsctr\'s own processes' }];
+const VALUE_TARGETS = [{ match: /^memory: the tool's own processes/, max: 8e6 / 2 ** 20, source: 'issue 7: at most 8 MB (7.63 MiB) for tsctr\'s own processes' }];
 
 /** @param {number} v @param {import('./outcome').Unit} unit */
 function formatValue(v, unit) {
