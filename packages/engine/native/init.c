@@ -243,6 +243,7 @@ int init_main(int argc, char **argv)
 	if (getppid() == 1)
 		die(125, "the engine exited before the container started");
 	parse(argc, argv, &o);
+	reset_signal_dispositions();
 	if (argc > 0) {
 		title_start = argv[-2]; /* main() passes argv after "tsctr-shim init" */
 		title_end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;

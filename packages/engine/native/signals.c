@@ -3,7 +3,19 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+void reset_signal_dispositions(void)
+{
+	/* All zeros is SIG_DFL, no flags, empty mask in the kernel's struct on x86_64 and aarch64. */
+	unsigned long kernel_sigaction[4] = { 0 };
+
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			(void)syscall(SYS_rt_sigaction, sig, kernel_sigaction, NULL, 8);
+}
 
 void block_forwarded_signals(sigset_t *set)
 {

@@ -5,6 +5,13 @@
 #include <signal.h>
 #include <sys/types.h>
 
+/*
+ * Sets every signal's disposition to the default, through the raw system call: glibc's posix_spawn
+ * (the engine's start of init) leaves its two internal signals ignored, and an ignored signal
+ * stays ignored across execve.
+ */
+void reset_signal_dispositions(void);
+
 /* Blocks every signal that is forwarded (all but the synchronous ones), so sigwaitinfo takes them. */
 void block_forwarded_signals(sigset_t *set);
 

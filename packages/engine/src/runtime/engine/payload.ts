@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { spawn } from 'node:child_process';
 import { pipe2, setPipeSize } from '../../sys/fd';
+import { posixSpawn, waitForChild } from '../../sys/spawn';
 import { LineSplitter, exitCodeOf, parseErrorLine, parseStatusLine, type StartFailure } from './status-lines';
 import type { PayloadStdio } from './stdio';
 
@@ -52,17 +52,22 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     fs.closeSync(w);
     seccompR = r;
   }
-  let child;
+  let relayPid: number;
   try {
-    child = spawn(launch.shimPath, [...launch.args], {
-      argv0: 'tsctr-shim',
-      stdio: [...stdio.childFds, statusW, errorW, seccompR ?? 'ignore', ...(launch.cgroupFd !== undefined ? [launch.cgroupFd] : [])],
-      env: {},
-    });
+    // posix_spawn (vfork-like), not Node's spawn, which forks the whole engine (sys/spawn.ts).
+    relayPid = posixSpawn(launch.shimPath, ['tsctr-shim', ...launch.args], [], [...stdio.childFds, statusW, errorW, seccompR ?? -1, ...(launch.cgroupFd !== undefined ? [launch.cgroupFd] : [])]);
+  } catch (err) {
+    for (const fd of [statusR, errorR]) fs.closeSync(fd);
+    const message = `could not start tsctr-shim init: ${(err as Error).message}`;
+    // Reported after the caller has the RunningInit, as every other outcome is.
+    queueMicrotask(() => events.onFailed({ exitCode: 125, message }));
+    return { relayPid: -1, statusFd: -1 };
   } finally {
     for (const fd of [statusW, errorW, seccompR]) if (fd !== undefined) fs.closeSync(fd);
     stdio.closeChildEnds();
   }
+  // Reaped whatever happens; its status matters only when it did not report one.
+  const relayExited = waitForChild(relayPid);
   // The error fd reaches EOF when the payload's execve succeeded (every copy is closed or
   // close-on-exec); a line on it instead means the payload never ran.
   const errorText: Buffer[] = [];
@@ -114,16 +119,10 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     if (ended) return;
     ended = true;
     // The relay died without reporting (killed, or could not run at all).
-    const relayExited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-    void Promise.all([errorDone, relayExited]).then(() => {
-      const why = child.signalCode ? `signal ${child.signalCode}` : `exit status ${child.exitCode}`;
+    void Promise.all([errorDone, relayExited]).then(([, relay]) => {
+      const why = relay.signal !== null ? `signal ${relay.signal}` : `exit status ${relay.exitCode}`;
       events.onFailed(failureReported() ?? { exitCode: 125, message: `the container's init process ended without reporting a status (${why})` });
     });
   });
-  child.on('error', (err) => {
-    if (ended) return;
-    ended = true;
-    events.onFailed({ exitCode: 125, message: `could not start tsctr-shim init: ${err.message}` });
-  });
-  return { relayPid: child.pid ?? -1, statusFd: statusR };
+  return { relayPid, statusFd: statusR };
 }
