@@ -66,8 +66,9 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
     for (const fd of [statusW, errorW, seccompR]) if (fd !== undefined) fs.closeSync(fd);
     stdio.closeChildEnds();
   }
-  // Reaped whatever happens; its status matters only when it did not report one.
-  const relayExited = waitForChild(relayPid);
+  // Reaped once its status pipe closes (it exits right after): no polling while the container runs.
+  let relayExited: ReturnType<typeof waitForChild> | undefined;
+  const reapRelay = (): ReturnType<typeof waitForChild> => (relayExited ??= waitForChild(relayPid));
   // The error fd reaches EOF when the payload's execve succeeded (every copy is closed or
   // close-on-exec); a line on it instead means the payload never ran.
   const errorText: Buffer[] = [];
@@ -116,11 +117,12 @@ export function spawnInit(launch: InitLaunch, stdio: PayloadStdio, events: Paylo
   statusReader.on('error', () => undefined);
   statusReader.on('close', () => {
     lines.flush().forEach(handle);
+    const relay = reapRelay();
     if (ended) return;
     ended = true;
     // The relay died without reporting (killed, or could not run at all).
-    void Promise.all([errorDone, relayExited]).then(([, relay]) => {
-      const why = relay.signal !== null ? `signal ${relay.signal}` : `exit status ${relay.exitCode}`;
+    void Promise.all([errorDone, relay]).then(([, status]) => {
+      const why = status.signal !== null ? `signal ${status.signal}` : `exit status ${status.exitCode}`;
       events.onFailed(failureReported() ?? { exitCode: 125, message: `the container's init process ended without reporting a status (${why})` });
     });
   });
