@@ -2,7 +2,8 @@
  * Starting a program in a new user namespace with the user's subordinate ids: `tsctr-shim launch`
  * (docs/shim-protocol.md), which runs newuidmap/newgidmap itself from outside the new namespace.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, type StdioOptions } from 'node:child_process';
+import { childProcess } from '../sys/child-process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { constants as osConstants, userInfo } from 'node:os';
 import * as path from 'node:path';
@@ -202,7 +203,7 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
   const tools = findIdMapTools();
   // A new user namespace is launched from the shim's file: the launch shim execs the program before
   // any container process exists. Joining a container's namespaces uses the sealed copy.
-  const child = spawn(opts.join ? sealedShimFd() : shimBinaryPath(), launchArgs(opts, { tools, mappings }), {
+  const child = childProcess().spawn(opts.join ? sealedShimFd() : shimBinaryPath(), launchArgs(opts, { tools, mappings }), {
     argv0: 'tsctr-shim',
     stdio: buildStdio(opts.stdio),
     env: opts.env ?? process.env,

@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
+import { childProcess } from '../../sys/child-process';
 import { constants as osConstants } from 'node:os';
 import { pipe2, setPipeSize } from '../../sys/fd';
 import { Frame, type ControlReply, type ExecSpec, type ExitReport } from '../control-protocol';
@@ -110,7 +111,7 @@ function spawnShimExec(args: readonly string[], seccomp: Buffer | null, stdio: P
     seccompR = r;
   }
   try {
-    const child = spawn(sealedShimFd(), [...args], { argv0: 'tsctr-shim', stdio: [...stdio.childFds, errorW, seccompR ?? 'ignore', ...(cgroupFd !== undefined ? [cgroupFd] : [])], env: {} });
+    const child = childProcess().spawn(sealedShimFd(), [...args], { argv0: 'tsctr-shim', stdio: [...stdio.childFds, errorW, seccompR ?? 'ignore', ...(cgroupFd !== undefined ? [cgroupFd] : [])], env: {} });
     return Object.assign(child, { errorFd: errorR });
   } catch (err) {
     fs.closeSync(errorR);

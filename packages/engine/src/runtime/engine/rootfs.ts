@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../../sys/child-process';
 import { TsctrError } from '../../errors';
 import { mount, umount2, MNT_DETACH } from '../../sys/libc';
 import type { StorageDriver } from '../container-types';
@@ -100,7 +100,7 @@ export function mountRootfs(spec: RootfsSpec): string {
   const merged = abs(rel.merged);
   if (spec.driver === 'fuse-overlayfs') {
     const args = fuseOverlayArgs({ lowers: lowers.map(abs), upper: abs(rel.upper), work: abs(rel.work) }, merged, spec.idShift);
-    const result = spawnSync('fuse-overlayfs', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = childProcess().spawnSync('fuse-overlayfs', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (result.error || result.status !== 0) {
       const why = result.error ? result.error.message : result.stderr.trim();
       throw new TsctrError(`fuse-overlayfs could not mount the container's root filesystem: ${why}; install fuse-overlayfs and make /dev/fuse usable, or use --storage-driver overlay`);

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../../sys/child-process';
 import { TsctrError } from '../../errors';
 import { mount, MS_BIND, MS_REC } from '../../sys/libc';
 import { fstatvfsFlags } from '../../sys/path-fd';
@@ -125,7 +125,7 @@ function mountOverlay(lower: string, target: string, targetHostPath: string, dir
     mount('overlay', target, 'overlay', 0, data);
     return;
   } catch (kernelErr) {
-    const result = spawnSync('fuse-overlayfs', ['-o', data.replace(/,userxattr$/, ''), targetHostPath], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = childProcess().spawnSync('fuse-overlayfs', ['-o', data.replace(/,userxattr$/, ''), targetHostPath], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (result.error || result.status !== 0) {
       throw new TsctrError(`cannot overlay ${lower} (option O): the kernel refused (${(kernelErr as Error).message}) and fuse-overlayfs failed (${result.error?.message ?? result.stderr.trim()})`);
     }

@@ -4,7 +4,7 @@
  * of the container's user namespace, so owners are container ids).
  */
 import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../../sys/child-process';
 import { TsctrError } from '../../errors';
 import { resolveInRootfs } from './safe-path';
 
@@ -13,7 +13,7 @@ export function copyImageContentIntoVolume(rootfs: string, containerPath: string
   const resolved = resolveInRootfs(rootfs, containerPath);
   if (resolved.kind !== 'directory') return false;
   if (fs.readdirSync(dataDir).length > 0) return false;
-  const result = spawnSync('cp', ['-a', '--', `${resolved.hostPath}/.`, dataDir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const result = childProcess().spawnSync('cp', ['-a', '--', `${resolved.hostPath}/.`, dataDir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (result.error || result.status !== 0) {
     throw new TsctrError(`copying the image's ${containerPath} into the new volume failed: ${result.error?.message ?? result.stderr.trim()}`);
   }
