@@ -211,6 +211,22 @@ describe('cp', () => {
     expect((await exec(['box', 'stat', '-c', '%u:%g', '/kept.txt'])).stdout).toBe(`${u().uid}:${u().gid}\n`);
   });
 
+  it('copies in and out through an engine that has not handed over to the lean monitor', async () => {
+    // TSCTR_LEAN_MONITOR=0 keeps the full engine, whose copy code is a bundle of its own (copy-session).
+    const full = await runTsctr(['run', '-d', '--name', 'full-engine', BUSYBOX, 'sleep', '100000'], { store, env: { TSCTR_LEAN_MONITOR: '0' } });
+    expect(full.exitCode).toBe(0);
+    try {
+      const f = path.join(work, 'to-full-engine.txt');
+      expect((await asUser(`echo via-engine > ${f}`)).exitCode).toBe(0);
+      expect((await tsctr(['cp', f, 'full-engine:/tmp/in.txt'])).exitCode).toBe(0);
+      expect((await exec(['full-engine', 'cat', '/tmp/in.txt'])).stdout).toBe('via-engine\n');
+      expect((await tsctr(['cp', 'full-engine:/tmp/in.txt', path.join(work, 'from-full-engine.txt')])).exitCode).toBe(0);
+      expect(fs.readFileSync(path.join(work, 'from-full-engine.txt'), 'utf8')).toBe('via-engine\n');
+    } finally {
+      await tsctr(['rm', '-f', 'full-engine']);
+    }
+  });
+
   it('follows docker cp\'s destination rules (into a directory, to a new name, DIR/. contents)', async () => {
     const f = path.join(work, 'one.txt');
     expect((await asUser(`echo one > ${f}`)).exitCode).toBe(0);

@@ -17,9 +17,9 @@ const ENGINE_DIST = path.resolve(CLI_DIR, '..', 'engine', 'dist');
 const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 
 /** Bundles without a code cache: the lean monitor trades start-up time for memory. */
-const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras']);
+const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'copy-session']);
 /** Bundles that are required, not run: no `node NAME.js` stub. */
-const LIBRARIES = new Set(['monitor-extras', 'prelaunch', 'tsctr-run']);
+const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'tsctr-run']);
 
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
@@ -32,6 +32,8 @@ const ENTRIES = {
   'monitor-main': path.join(ENGINE_DIST, 'runtime/engine/monitor-main.js'),
   // Not a program: what the monitor requires on first use (monitor.ts).
   'monitor-extras': path.join(ENGINE_DIST, 'runtime/engine/monitor-extras.js'),
+  // Not a program: what the engine requires for its first `cp` (engine.ts).
+  'copy-session': path.join(ENGINE_DIST, 'runtime/engine/copy-session.js'),
   'extract-worker': path.join(ENGINE_DIST, 'storage/extract-worker.js'),
   'diff-worker': path.join(ENGINE_DIST, 'runtime/inspect/diff-worker.js'),
   'copy-worker': path.join(ENGINE_DIST, 'runtime/copy/copy-worker.js'),

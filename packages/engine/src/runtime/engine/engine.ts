@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TsctrError } from '../../errors';
 import { trace } from '../../trace';
+import { bundled } from '../../install-layout';
 import { kill, mount, MS_PRIVATE, MS_REC, sethostname } from '../../sys/libc';
 import { setLinkUp } from '../../sys/net';
 import { withStoreLock } from '../../storage/lock';
@@ -45,7 +46,8 @@ import type { StartFailure } from './status-lines';
 import { createPipeStdio, createPtyStdio, relayUntilEnd, type PayloadStdio } from './stdio';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- what most containers never use loads on first use (tar-stream, the volume store) */
-const loadCopySession = (): typeof import('./copy-session') => require('./copy-session');
+// Its own bundle when tsctr runs from bundles: tar-stream and its helpers are a fifth of the engine's code.
+const loadCopySession = (): typeof import('./copy-session') => require(path.join(__dirname, bundled ? 'copy-session.bundle.js' : 'copy-session'));
 const loadVolumeStore = (): typeof import('../volumes/volume-store') => require('../volumes/volume-store');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
