@@ -19,13 +19,15 @@ const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 /** Bundles without a code cache: the lean monitor trades start-up time for memory. */
 const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'copy-session']);
 /** Bundles that are required, not run: no `node NAME.js` stub. */
-const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'tsctr-run']);
+const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'tsctr-run', 'tsctr-pull']);
 
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
   tsctr: path.join(CLI_DIR, 'dist', 'main.js'),
   // Not a program: what bin/tsctr tries first for `run` (src/run-main.ts), before the whole CLI.
   'tsctr-run': path.join(CLI_DIR, 'dist', 'run-main.js'),
+  // Not a program: the pull as run/create load it for a missing image (src/pull-entry.ts).
+  'tsctr-pull': path.join(CLI_DIR, 'dist', 'pull-entry.js'),
   // Not a program: what bin/tsctr runs for `run` before it loads the CLI (src/prelaunch.ts).
   prelaunch: path.join(CLI_DIR, 'dist', 'prelaunch.js'),
   'engine-main': path.join(ENGINE_DIST, 'runtime/engine/engine-main.js'),
