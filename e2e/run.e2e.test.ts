@@ -55,6 +55,14 @@ describe('exit codes', () => {
     expect(r).toMatchObject({ exitCode: 0, stdout: 'from-closed-cwd\n' });
   });
 
+  it('pulls an image it does not have, then runs it', async () => {
+    const r = await tsctr(['run', '--rm', FIXTURES.second, 'cat', '/etc/second-marker']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).not.toBe('');
+    expect(r.stderr).toContain(`Trying to pull ${FIXTURES.second}`);
+    expect((await tsctr(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout).toContain('fixtures/second:latest');
+  });
+
   it('passes the command\'s words verbatim (no number parsing)', async () => {
     expect(await tsctr(['run', '--rm', BUSYBOX, 'echo', '1e3', '0x10', '010', '-5', '1.50'])).toMatchObject({ exitCode: 0, stdout: '1e3 0x10 010 -5 1.50\n' });
   });
