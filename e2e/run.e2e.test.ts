@@ -56,11 +56,17 @@ describe('exit codes', () => {
   });
 
   it('pulls an image it does not have, then runs it', async () => {
-    const r = await tsctr(['run', '--rm', FIXTURES.second, 'cat', '/etc/second-marker']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).not.toBe('');
-    expect(r.stderr).toContain(`Trying to pull ${FIXTURES.second}`);
-    expect((await tsctr(['images', '--format', '{{.Repository}}:{{.Tag}}'])).stdout).toContain('fixtures/second:latest');
+    // A store of its own: other tests rely on this image being absent from the shared one.
+    const own = makeTestStore();
+    try {
+      const r = await runTsctr(['run', '--rm', FIXTURES.second, 'cat', '/etc/second-marker'], { store: own });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).not.toBe('');
+      expect(r.stderr).toContain(`Trying to pull ${FIXTURES.second}`);
+      expect((await runTsctr(['images', '--format', '{{.Repository}}:{{.Tag}}'], { store: own })).stdout).toContain('fixtures/second:latest');
+    } finally {
+      await own.cleanup();
+    }
   });
 
   it('passes the command\'s words verbatim (no number parsing)', async () => {
