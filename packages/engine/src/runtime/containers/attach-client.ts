@@ -36,7 +36,8 @@ export type AttachResult =
 const PROXIED_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
 
 export async function attachToContainer(p: StorePaths, id: string, opts: AttachOptions): Promise<AttachResult> {
-  const input = opts.input ?? process.stdin;
+  // process.stdin is made (a stream over fd 0) only when something reads it: not for a plain run.
+  const input = (): NonNullable<AttachOptions['input']> => opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const errorOutput = opts.errorOutput ?? process.stderr;
   const socket = await connectToEngine(p, id);
@@ -81,8 +82,8 @@ export async function attachToContainer(p: StorePaths, id: string, opts: AttachO
       socket.write(encodeFrame(Frame.Request, opts.request ?? { op: 'attach', stdin: opts.stdin }));
 
       const startRelaying = (): void => {
-        if (opts.tty) cleanups.push(setUpTerminal(socket, input, output));
-        if (opts.stdin) cleanups.push(relayStdin(socket, input, opts.tty ? opts.detachKeys : Buffer.alloc(0), () => finish({ kind: 'detached' })));
+        if (opts.tty) cleanups.push(setUpTerminal(socket, input(), output));
+        if (opts.stdin) cleanups.push(relayStdin(socket, input(), opts.tty ? opts.detachKeys : Buffer.alloc(0), () => finish({ kind: 'detached' })));
         if (opts.sigProxy) cleanups.push(proxySignals(p, id));
       };
     });
