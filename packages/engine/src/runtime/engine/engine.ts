@@ -53,6 +53,8 @@ const loadVolumeStore = (): typeof import('../volumes/volume-store') => require(
 
 /** How long output may still arrive after the payload's exit was reported. */
 const OUTPUT_DRAIN_MS = 2000;
+/** How much --start-held output is read ahead of the first attach before the payload's pipes are left to fill. */
+const HELD_OUTPUT_LIMIT = 4 * 1024 * 1024;
 /** How long an exited --start-held payload waits for the client that launched it before it is cleaned up. */
 const HELD_ATTACH_MS = 10_000;
 
@@ -66,8 +68,13 @@ export class Engine implements ControlHandler {
   private startPromise: Promise<ControlReply> | undefined;
   /** The init plan, made while the engine waits for its first client (or the error making it threw). */
   private initPlan: InitPlanResult | Error | undefined;
-  /** --start-held: the payload's output waits here for the first attach (its pipes fill meanwhile). */
-  private heldOutput: PayloadStdio | undefined;
+  /**
+   * --start-held: output read before the first attach, for that client. Read at once (so the log has
+   * it and a short payload's pipes reach their end early); past HELD_OUTPUT_LIMIT the reading pauses
+   * and the payload's pipes fill instead.
+   */
+  private pendingOutput: { readonly stream: LogStream; readonly chunk: Buffer }[] | undefined;
+  private pendingBytes = 0;
   private readonly firstAttach: Promise<void>;
   private resolveFirstAttach!: () => void;
   private exitReport: ExitReport | undefined;
@@ -118,11 +125,11 @@ export class Engine implements ControlHandler {
     trace('engine-mounted');
     sethostname(this.config.hostname);
     if (networkKind(this.config.network) !== 'host') setLinkUp('lo');
-    // --start-held: the payload starts now (its output waits for the first attach); the init sets
-    // itself up while this process opens the log and the control socket.
-    if (this.args.attachWait && this.args.startHeld) void this.start();
     this.logFd = fs.openSync(containerLogPath(this.paths, this.config.id), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o600);
     fs.fchownSync(this.logFd, this.owner.uid, this.owner.gid);
+    // --start-held: the payload starts now (its output kept for the first attach); the init sets
+    // itself up while this process opens the control socket.
+    if (this.args.attachWait && this.args.startHeld) void this.start();
     const socketPath = controlSocketPath(this.paths, this.config.id);
     this.server = new ControlServer(socketPath, this);
     await this.server.listen();
@@ -154,7 +161,7 @@ export class Engine implements ControlHandler {
     const shim = sealedShimDescriptor();
     const stdio = this.stdio?.parentFds;
     if (this.exitReport || this.finishing || this.pid === undefined || !this.init || !stdio || this.logFd === undefined || listen === undefined || shim === undefined) return;
-    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy || this.heldOutput) return;
+    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy || this.pendingOutput) return;
     // Output read but not yet handled would be lost with this process: hand it on first.
     for (const { stream, readable } of this.stdio?.outputs ?? []) for (let chunk = readable.read() as Buffer | null; chunk !== null; chunk = readable.read() as Buffer | null) this.output(stream, chunk);
     const { cgroupFd, cgroupDir, netHoldFd, netAliveFd } = this.args;
@@ -215,8 +222,8 @@ export class Engine implements ControlHandler {
         if (plan instanceof Error) throw plan;
         trace('engine-planned');
         this.stdio = this.config.process.terminal ? createPtyStdio(path.join(this.merged, 'dev', 'pts', 'ptmx')) : createPipeStdio(this.config.process.stdin);
-        if (this.args.startHeld) this.heldOutput = this.stdio;
-        else this.relayOutput(this.stdio);
+        if (this.args.startHeld) this.pendingOutput = [];
+        this.relayOutput(this.stdio);
         this.init = spawnInit({ shimPath: sealedShimFd(), args: plan.args, seccomp: plan.seccomp, command, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }, this.stdio, {
           onStarted: (pid) => {
             trace('engine-init-started');
@@ -249,10 +256,14 @@ export class Engine implements ControlHandler {
     return this.initPlan;
   }
 
-  private releaseOutput(): void {
-    const held = this.heldOutput;
-    this.heldOutput = undefined;
-    if (held) this.relayOutput(held);
+  /** The output kept for the first attach goes to `client`, and the output flows to every attached client from now on. */
+  private releaseOutput(client: ControlClient | undefined): void {
+    const pending = this.pendingOutput;
+    if (!pending) return;
+    this.pendingOutput = undefined;
+    this.pendingBytes = 0;
+    for (const { stream, chunk } of pending) client?.send(stream === 'stdout' ? Frame.Stdout : Frame.Stderr, chunk);
+    for (const { readable } of this.stdio?.outputs ?? []) readable.resume();
   }
 
   private relayOutput(stdio: PayloadStdio): void {
@@ -269,6 +280,12 @@ export class Engine implements ControlHandler {
         console.error(`tsctr engine: writing the log failed: ${(err as Error).message}`);
       }
     }
+    if (this.pendingOutput) {
+      this.pendingOutput.push({ stream, chunk });
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes > HELD_OUTPUT_LIMIT) for (const { readable } of this.stdio?.outputs ?? []) readable.pause();
+      return;
+    }
     this.server?.broadcast(stream === 'stdout' ? Frame.Stdout : Frame.Stderr, chunk);
   }
 
@@ -284,12 +301,9 @@ export class Engine implements ControlHandler {
   private finish(): Promise<void> {
     this.finishing ??= (async () => {
       const report = this.exitReport ?? { exitCode: 0 };
-      // The client that launched a --start-held engine hears everything, exit included, even of a start that
-      // failed (unless it is gone for good).
-      if (this.args.startHeld) await Promise.race([this.firstAttach, new Promise((r) => setTimeout(r, HELD_ATTACH_MS).unref())]);
-      this.releaseOutput();
-      await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
-      trace('engine-drained');
+      // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left
+      // to wait for. Its record goes, so its final state is only written if the removal fails.
+      const removing = this.config.autoRemove && this.startPromise !== undefined;
       const started = this.state.current.startedAt;
       const finalState = (): ContainerState => ({
         status: 'exited',
@@ -300,31 +314,36 @@ export class Engine implements ControlHandler {
         ...(oomKilledIn(this.args.cgroupDir) ? { oomKilled: true } : {}),
         ...(this.args.cgroupDir !== undefined ? { cgroupPath: this.args.cgroupDir } : {}),
       });
-      // With --rm the clients hear of the exit once the container is gone: `run --rm` has nothing left
-      // to wait for. Its record goes, so its final state is only written if the removal fails.
-      const removing = this.config.autoRemove && this.startPromise !== undefined;
-      if (this.startPromise && !removing) await this.state.writeFinal(finalState());
-      trace('engine-state-written');
-      if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
-      await this.execs.settle(OUTPUT_DRAIN_MS);
-      if (!removing) await this.server?.finish(report);
-      if (this.logFd !== undefined) fs.closeSync(this.logFd);
-      unmountRootfs(this.merged);
-      trace('engine-unmounted');
-      await removeContainerCgroup(this.args.cgroupDir);
-      if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
-      trace('engine-cgroup-removed');
+      // --rm: the container goes while its client may still be on its way to attach (the payload of a
+      // --start-held run often ends first); only the run dir, with the control socket, stays until the exit is told.
+      let leftover: string | undefined;
       if (removing) {
-        let leftover: string | undefined;
+        await this.releaseContainer();
         try {
-          leftover = await this.removeContainer();
+          leftover = await this.hideContainer();
         } catch (err) {
           console.error(`tsctr engine: --rm could not remove the container: ${(err as Error).message}`);
           await this.state.writeFinal(finalState()).catch(() => undefined);
         }
         trace('engine-removed');
-        await this.server?.finish(report);
+      }
+      // The client that launched a --start-held engine hears everything, exit included, even of a start that
+      // failed (unless it is gone for good).
+      if (this.args.startHeld) await Promise.race([this.firstAttach, new Promise((r) => setTimeout(r, HELD_ATTACH_MS).unref())]);
+      // Nobody came for the kept output: it is in the log; reading goes on so the pipes can end.
+      this.releaseOutput(undefined);
+      await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
+      trace('engine-drained');
+      if (this.startPromise && !removing) await this.state.writeFinal(finalState());
+      if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
+      await this.execs.settle(OUTPUT_DRAIN_MS);
+      await this.server?.finish(report);
+      if (this.logFd !== undefined) fs.closeSync(this.logFd);
+      if (removing) {
+        fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
         if (leftover) fs.rmSync(leftover, { recursive: true, force: true });
+      } else {
+        await this.releaseContainer();
       }
       trace('engine-finished');
       process.exit(0);
@@ -332,24 +351,30 @@ export class Engine implements ControlHandler {
     return this.finishing;
   }
 
+  /** The root filesystem unmounted, the cgroup and the overlay mount dirs of `:O` volumes removed. */
+  private async releaseContainer(): Promise<void> {
+    unmountRootfs(this.merged);
+    await removeContainerCgroup(this.args.cgroupDir);
+    if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
+  }
+
   /**
    * --rm: the container's directory is renamed out of sight (a dot name no listing reads) under the
-   * store lock, so the container is gone for every command at once; the caller deletes the returned
-   * tree after it has told its clients. Synchronous: nothing else waits on this process now.
+   * store lock, so the container is gone for every command at once, and its anonymous volumes go;
+   * the caller deletes the returned tree (and the run dir) after it has told its clients.
+   * Synchronous: nothing else waits on this process now.
    */
-  private async removeContainer(): Promise<string | undefined> {
+  private async hideContainer(): Promise<string | undefined> {
     const dir = containerDir(this.paths, this.config.id);
     const leftover = path.join(path.dirname(dir), `.removed-${this.config.id}`);
     const renamed = await withStoreLock(this.paths, () => {
-      let moved = true;
       try {
         fs.renameSync(dir, leftover);
+        return Promise.resolve(true);
       } catch {
-        moved = false;
         fs.rmSync(dir, { recursive: true, force: true });
+        return Promise.resolve(false);
       }
-      fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
-      return Promise.resolve(moved);
     });
     if (this.config.mounts?.some((m) => m.type === 'volume' && m.anonymous)) {
       await loadVolumeStore().removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
@@ -422,7 +447,9 @@ export class Engine implements ControlHandler {
   private attach(client: ControlClient, stdin: boolean): void {
     client.attached = true;
     client.stdin = stdin;
-    this.releaseOutput();
+    // Before the reply: the client writes output frames whenever they come, and the Exit frame
+    // (finish() goes on at resolveFirstAttach) must not overtake them.
+    this.releaseOutput(client);
     this.resolveFirstAttach();
     if (this.args.attachWait) void this.start();
   }
