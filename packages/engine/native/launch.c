@@ -258,7 +258,7 @@ static pid_t fork_mapper(const char *tool, const char *map, pid_t target, const 
 static void new_userns(const struct launch_opts *o)
 {
 	pid_t self = getpid(), uid_mapper = -1, gid_mapper = -1;
-	int go[2], status;
+	int go[2], status, failed = 0;
 
 	if (pipe2(go, O_CLOEXEC) < 0)
 		fail(125, errno, "pipe2");
@@ -287,6 +287,7 @@ static void new_userns(const struct launch_opts *o)
 	close(go[1]);
 	if (o->exec_unmapped)
 		return;
+	/* Both are waited for: a mapper still running when the shim exits would fail on a dead target. */
 	for (int k = 0; k < 2; k++) {
 		pid_t pid = k == 0 ? uid_mapper : gid_mapper;
 
@@ -294,8 +295,10 @@ static void new_userns(const struct launch_opts *o)
 			if (errno != EINTR)
 				fail(125, errno, "waitpid");
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			_exit(125);
+			failed = 1;
 	}
+	if (failed)
+		_exit(125);
 }
 
 int launch_main(int argc, char **argv)

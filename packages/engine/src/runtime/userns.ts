@@ -123,7 +123,8 @@ export function shimIdMap(entries: readonly IdMapEntry[]): string {
 
 /** Pure: the shim's `M<status> <tool>: <output>` line (newuidmap/newgidmap failed) as the error the user sees. */
 export function idMapFailure(line: string, mappings: IdMappings, pid: number): TsctrError | undefined {
-  const m = /^M(\d+) (\S+): ?(.*)$/s.exec(line.trim());
+  // Both mappers may fail: the first line tells.
+  const m = /^M(\d+) (\S+): ?(.*)$/.exec(line.trim().split('\n')[0]);
   if (!m) return undefined;
   const file = m[2];
   const tool = path.basename(file) === 'newgidmap' ? 'newgidmap' : 'newuidmap';

@@ -110,6 +110,11 @@ describe('idMapFailure', () => {
     expect(idMapFailure('M127 /usr/bin/newuidmap: ', MAPPINGS, 5)?.message).toMatch(/^newuidmap 5 0 1001 1 1 100000 65536 failed: exit status 127:/);
   });
 
+  it('tells the first failure when both tools failed', () => {
+    const both = 'M1 /usr/bin/newuidmap: newuidmap: uid range not allowed\nM1 /usr/bin/newgidmap: newgidmap: gid range not allowed\n';
+    expect(idMapFailure(both, MAPPINGS, 5)?.message).toMatch(/^newuidmap 5 .* failed: newuidmap: uid range not allowed: check that \/etc\/subuid/);
+  });
+
   it('leaves other lines to launchFailure', () => {
     expect(idMapFailure('E1 unshare(CLONE_NEWUSER): Operation not permitted', MAPPINGS, 5)).toBeUndefined();
   });
