@@ -1,12 +1,15 @@
 /** Attaching the CLI's terminal to a container and turning the outcome into the CLI's exit code. */
 import { attachToContainer } from '@tsctr/engine/runtime/containers/attach-client';
 import type { ContainerConfig } from '@tsctr/engine/runtime/container-types';
+import type { AttachChannel } from '@tsctr/engine/runtime/containers/launch-engine';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
 
 export interface AttachFlags {
   readonly stdin: boolean;
   readonly detachKeys: Buffer;
   readonly sigProxy: boolean;
+  /** The engine's ready socket pair, already attached (a --start-held run). */
+  readonly channel?: AttachChannel;
 }
 
 /** Attaches and returns the exit code to use: the payload's, or 0 after a detach. */
@@ -16,6 +19,7 @@ export async function attachAndReport(paths: StorePaths, config: ContainerConfig
     tty: config.process.terminal,
     detachKeys: flags.detachKeys,
     sigProxy: flags.sigProxy,
+    ...(flags.channel && { channel: flags.channel }),
   });
   if (result.kind === 'detached') {
     process.stderr.write('\n');

@@ -7,6 +7,7 @@ import { TsctrError } from '@tsctr/engine/errors';
 import { containerDir } from '@tsctr/engine/runtime/containers/layout';
 import { trace } from '@tsctr/engine/trace';
 import { launchContainer, releaseEarlyLaunch } from '@tsctr/engine/network/launch-container';
+import type { AttachChannel } from '@tsctr/engine/runtime/containers/launch-engine';
 import { abandonEarlyLaunch, launchEngineEarly } from '@tsctr/engine/network/early-launch';
 import { deleteContainerFiles } from '@tsctr/engine/runtime/containers/remove';
 import { removeAnonymousVolumes } from '@tsctr/engine/runtime/volumes/volume-store';
@@ -39,12 +40,14 @@ export async function runContainer(argv: RunArgs): Promise<void> {
   }
   const { config } = record;
   trace('cli-created');
+  let channel: AttachChannel | undefined;
   try {
-    const launched = early ? await releaseEarlyLaunch(paths, early, config) : undefined;
+    const launched = early ? await releaseEarlyLaunch(paths, early, config, argv.detach ? undefined : { stdin: argv.interactive === true }) : undefined;
     if (!launched) {
       if (early) await abandonEarlyLaunch(paths, early);
       await launchContainer(paths, config, { attachWait: !argv.detach });
     }
+    channel = launched?.channel;
   } catch (err) {
     // `run` created the container only to run it: a container that never started is not kept.
     await deleteContainerFiles(paths, config.id).catch(() => undefined);
@@ -56,7 +59,7 @@ export async function runContainer(argv: RunArgs): Promise<void> {
     process.stdout.write(`${config.id}\n`);
     return;
   }
-  const { exitCode, detached } = await attachAndReport(paths, config, { stdin: argv.interactive === true, detachKeys, sigProxy: argv['sig-proxy'] !== false });
+  const { exitCode, detached } = await attachAndReport(paths, config, { stdin: argv.interactive === true, detachKeys, sigProxy: argv['sig-proxy'] !== false, ...(channel && { channel }) });
   // The engine removes --rm containers itself (before it reports the exit); what it could not remove goes here.
   if (!detached && config.autoRemove && fs.existsSync(containerDir(paths, config.id))) {
     await waitForEngineExit(paths, config.id, Date.now() + 10_000);

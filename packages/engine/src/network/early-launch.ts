@@ -27,6 +27,8 @@ export interface EarlyLaunch {
   readonly id: string;
   readonly kind: NetworkKind;
   readonly attachWait: boolean;
+  /** Launched with --start-held: an attaching CLI sends its attach request behind `go` (releaseEarlyLaunch). */
+  readonly startHeld?: boolean;
   readonly engine: SpawnedEngine;
   readonly pipes?: HelperPipes;
 }
@@ -104,7 +106,7 @@ export async function startEarlyLaunch(plan: EarlyLaunchPlan, id: string = newCo
   if (how !== 'helper') {
     // No helper to wait for: an attached run without a terminal (whose size the attach brings) starts at once.
     const startHeld = attachWait && !plan.tty;
-    return { id, kind, attachWait, engine: await spawnEngine(p, target, { attachWait, network: how, awaitGo: true, startHeld }) };
+    return { id, kind, attachWait, startHeld, engine: await spawnEngine(p, target, { attachWait, network: how, awaitGo: true, startHeld }) };
   }
   const pipes = helperPipes();
   let engine: SpawnedEngine;

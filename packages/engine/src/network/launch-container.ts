@@ -11,7 +11,8 @@ import type { StorePaths } from '../storage/paths';
 import type { ContainerConfig } from '../runtime/container-types';
 import { requestEngine } from '../runtime/containers/control-client';
 import { containerRunDir } from '../runtime/containers/layout';
-import { awaitEngineReady, launchEngine, releaseEngine, type EngineNetworkLaunch, type EngineReadyEvent } from '../runtime/containers/launch-engine';
+import { awaitEngineReady, launchEngine, releaseEngine, type AttachChannel, type EngineNetworkLaunch, type EngineReadyEvent } from '../runtime/containers/launch-engine';
+import { Frame, encodeFrame, type ControlRequest } from '../runtime/control-protocol';
 import { abandonEarlyLaunch, type EarlyLaunch } from './early-launch';
 import { engineAlive } from '../runtime/containers/liveness';
 import { readContainerRecord, readContainerState } from '../runtime/containers/records';
@@ -120,13 +121,15 @@ export async function connectNetworkHelper(p: StorePaths, config: ContainerConfi
  * The record of `config` is written: the engine goes on; then as launchContainer (the network
  * helper, the payload's start). undefined when the record's network is not the one launched for:
  * the caller then abandons the early launch and launches the usual way. On a failure it leaves
- * nothing running (like launchContainer).
+ * nothing running (like launchContainer). `attach`: the CLI will attach; a --start-held engine
+ * gets the attach request behind `go` and the result's `channel` is that connection.
  */
-export async function releaseEarlyLaunch(p: StorePaths, early: EarlyLaunch, config: ContainerConfig): Promise<EngineReadyEvent | undefined> {
+export async function releaseEarlyLaunch(p: StorePaths, early: EarlyLaunch, config: ContainerConfig, attach?: { stdin: boolean }): Promise<(EngineReadyEvent & { channel?: AttachChannel }) | undefined> {
   if (networkKind(config.network) !== early.kind || config.id !== early.id) return undefined;
   if (!early.pipes) {
-    releaseEngine(early.engine);
-    return awaitEngineReady(early.engine);
+    const request: ControlRequest | undefined = early.startHeld && attach ? { op: 'attach', stdin: attach.stdin } : undefined;
+    releaseEngine(early.engine, request && encodeFrame(Frame.Request, request));
+    return awaitEngineReady(early.engine, { keepChannel: request !== undefined });
   }
   try {
     await checkHostPortsFree(config.network.ports ?? []);

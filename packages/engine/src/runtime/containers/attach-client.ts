@@ -10,6 +10,7 @@ import { TsctrError } from '../../errors';
 import { trace } from '../../trace';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, FrameDecoder, encodeFrame, parseJsonPayload, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
+import type { AttachChannel } from './launch-engine';
 import { connectToEngine, requestEngine } from './control-client';
 import { DetachKeyMatcher } from './detach-keys';
 
@@ -27,6 +28,8 @@ export interface AttachOptions {
   readonly errorOutput?: Writable;
   /** The request that opens the session (default `attach`; `exec` streams a new process the same way). */
   readonly request?: ControlRequest;
+  /** A connection whose attach request was sent already (a --start-held engine's ready socket pair). */
+  readonly channel?: AttachChannel;
 }
 
 export type AttachResult =
@@ -40,7 +43,7 @@ export async function attachToContainer(p: StorePaths, id: string, opts: AttachO
   const input = (): NonNullable<AttachOptions['input']> => opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const errorOutput = opts.errorOutput ?? process.stderr;
-  const socket = await connectToEngine(p, id);
+  const socket = opts.channel?.socket ?? (await connectToEngine(p, id));
   trace('cli-connected');
   const cleanups: (() => void)[] = [];
   try {
@@ -79,7 +82,13 @@ export async function attachToContainer(p: StorePaths, id: string, opts: AttachO
       });
       socket.once('error', (err) => finish(err));
       socket.once('close', () => finish(new TsctrError(`lost the connection to the engine of container ${id}${replied ? '' : ' before it accepted the attach'}; see its engine.log`)));
-      socket.write(encodeFrame(Frame.Request, opts.request ?? { op: 'attach', stdin: opts.stdin }));
+      if (opts.channel) {
+        // The request went with `go`; what followed the readiness line is the start of the answer.
+        if (opts.channel.rest.length > 0) socket.unshift(opts.channel.rest);
+        socket.resume();
+      } else {
+        socket.write(encodeFrame(Frame.Request, opts.request ?? { op: 'attach', stdin: opts.stdin }));
+      }
 
       const startRelaying = (): void => {
         if (opts.tty) cleanups.push(setUpTerminal(socket, input(), output));

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
 import { trace } from '../../trace';
@@ -124,9 +125,12 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
   }
 }
 
-/** Lets an engine launched with `awaitGo` go on: its record is written. */
-export function releaseEngine(engine: SpawnedEngine): void {
-  (engine.child.stdio[ENGINE_READY_FD] as Writable).write('go\n');
+/**
+ * Lets an engine launched with `awaitGo` go on: its record is written. `then` goes right behind
+ * the line (a --start-held run's attach request, see awaitEngineReady).
+ */
+export function releaseEngine(engine: SpawnedEngine, then?: Buffer): void {
+  (engine.child.stdio[ENGINE_READY_FD] as Writable).write(then ? Buffer.concat([Buffer.from('go\n'), then]) : 'go\n');
 }
 
 /**
@@ -150,21 +154,38 @@ export async function abandonEngine(p: StorePaths, id: string, engine: SpawnedEn
   if (!fs.existsSync(containerConfigPath(p, id))) await fs.promises.rm(containerDir(p, id), { recursive: true, force: true });
 }
 
-/** Waits for the engine's readiness line (see launchEngine). */
-export async function awaitEngineReady(engine: SpawnedEngine): Promise<EngineReadyEvent & { enginePid: number }> {
+/** The ready socket pair of a --start-held engine, kept as the CLI's attach connection, and what followed the line. */
+export interface AttachChannel {
+  readonly socket: Socket;
+  readonly rest: Buffer;
+}
+
+/**
+ * Waits for the engine's readiness line (see launchEngine). With `keepChannel` (a --start-held
+ * launch whose CLI sent its attach request behind `go`) a `listening` engine's socket pair is
+ * handed back as `channel` instead of being closed.
+ */
+export async function awaitEngineReady(engine: SpawnedEngine, opts: { keepChannel?: boolean } = {}): Promise<EngineReadyEvent & { enginePid: number; channel?: AttachChannel }> {
   const { child, cgroup, logFile } = engine;
-  const ready = child.stdio[ENGINE_READY_FD] as Readable;
+  const ready = child.stdio[ENGINE_READY_FD] as Socket;
+  let rest = Buffer.alloc(0);
   const line = await new Promise<string | undefined>((resolve) => {
-    let text = '';
-    ready.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const nl = text.indexOf('\n');
-      if (nl >= 0) resolve(text.slice(0, nl));
-    });
-    ready.once('close', () => resolve(text === '' ? undefined : text));
+    let received = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      received = Buffer.concat([received, chunk]);
+      const nl = received.indexOf(0x0a);
+      if (nl < 0) return;
+      ready.removeListener('data', onData);
+      ready.pause();
+      rest = received.subarray(nl + 1);
+      resolve(received.subarray(0, nl).toString('utf8'));
+    };
+    ready.on('data', onData);
+    ready.once('close', () => resolve(received.length === 0 ? undefined : received.toString('utf8')));
     ready.once('error', () => resolve(undefined));
   });
-  ready.destroy();
+  const keep = opts.keepChannel === true && line !== undefined && parseReadyLine(line).event === 'listening';
+  if (!keep) ready.destroy();
   child.unref();
   if (line === undefined || parseReadyLine(line).event === 'error') await discardCgroup(cgroup);
   if (line === undefined) {
@@ -173,7 +194,7 @@ export async function awaitEngineReady(engine: SpawnedEngine): Promise<EngineRea
   }
   const event = parseReadyLine(line);
   if (event.event === 'error') throw new TsctrError(event.message, event.exitCode ?? 125);
-  return { ...event, enginePid: child.pid as number };
+  return { ...event, enginePid: child.pid as number, ...(keep && { channel: { socket: ready, rest } }) };
 }
 
 /**

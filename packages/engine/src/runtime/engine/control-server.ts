@@ -71,6 +71,11 @@ export class ControlServer {
     this.server.listen({ fd });
   }
 
+  /** Serves a connection that did not come through the socket path (a --start-held CLI's ready socket pair). */
+  adoptConnection(socket: net.Socket): void {
+    this.accept(socket);
+  }
+
   /** Every attached client gets this frame. */
   broadcast(type: Frame, payload: Buffer | string | object): void {
     const frame = encodeFrame(type, payload);

@@ -31,14 +31,18 @@ async function main(): Promise<void> {
     const args = parseEngineArgs(process.argv.slice(2));
     ready = new ReadyReporter(args.readyFd);
     // The CLI closes the fd instead when it could not create the container (or died): nothing to do then.
-    if (args.awaitGo && args.readyFd !== undefined && !(await waitForGo(args.readyFd))) {
-      removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);
-      process.exit(0);
+    let afterGo: Buffer | undefined;
+    if (args.awaitGo && args.readyFd !== undefined) {
+      afterGo = await waitForGo(args.readyFd);
+      if (!afterGo) {
+        removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);
+        process.exit(0);
+      }
     }
     // Launched with --exec-unmapped: the maps were being written while Node started.
     await waitForIdMaps();
     trace('engine-go');
-    const engine = await Engine.load(args, ready);
+    const engine = await Engine.load(args, ready, afterGo);
     await engine.run();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -4,6 +4,7 @@
  * control socket, records the exit and cleans up. One process per container; no timers at rest.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { TsctrError } from '../../errors';
 import { trace } from '../../trace';
@@ -75,6 +76,8 @@ export class Engine implements ControlHandler {
    */
   private pendingOutput: { readonly stream: LogStream; readonly chunk: Buffer }[] | undefined;
   private pendingBytes = 0;
+  /** Bytes the CLI sent behind `go` on the ready socket pair, read with it (see Engine.load). */
+  private afterGo: Buffer | undefined;
   private readonly firstAttach: Promise<void>;
   private resolveFirstAttach!: () => void;
   private exitReport: ExitReport | undefined;
@@ -101,13 +104,16 @@ export class Engine implements ControlHandler {
   }
 
   /** Reads the record; the engine is then ready to prepare(). */
-  static async load(args: EngineArgs, ready: ReadyReporter): Promise<Engine> {
+  /** `afterGo`: what the CLI sent behind `go` on the ready fd (a --start-held run's attach request). */
+  static async load(args: EngineArgs, ready: ReadyReporter, afterGo?: Buffer): Promise<Engine> {
     const paths: StorePaths = { root: args.root, runRoot: args.runroot };
     const { config, state } = readContainerFilesSync(paths, args.id);
     if (!config) throw new TsctrError(`container ${args.id} has no config.json in ${containerDir(paths, args.id)}`);
     const initial = state ?? { status: 'created' as const };
     const owner = containerOwner(paths, args.id);
-    return new Engine(args, paths, config, new StateWriter(paths, args.id, initial, owner), ready, owner);
+    const engine = new Engine(args, paths, config, new StateWriter(paths, args.id, initial, owner), ready, owner);
+    engine.afterGo = afterGo;
+    return engine;
   }
 
   /** Mount tree, hostname, loopback, log file and control socket; then start or wait for a client. */
@@ -137,7 +143,18 @@ export class Engine implements ControlHandler {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void this.shutdown());
     if (this.args.attachWait) {
       await this.state.write(this.state.current);
-      this.ready.report({ event: 'listening' });
+      if (this.args.startHeld) {
+        // The CLI goes on using the ready socket pair as its attach connection: it sent the attach
+        // request right behind `go`, so it is served now, without a connect or the request's round trip.
+        const fd = this.ready.reportAndKeep({ event: 'listening' });
+        if (fd !== undefined) {
+          const socket = new net.Socket({ fd, readable: true, writable: true });
+          if (this.afterGo && this.afterGo.length > 0) socket.unshift(this.afterGo);
+          this.server.adoptConnection(socket);
+        }
+      } else {
+        this.ready.report({ event: 'listening' });
+      }
       trace('engine-listening');
       // While the CLI connects, the attach's start then only has to spawn.
       if (!this.args.startHeld) setImmediate(() => this.planInit());

@@ -22,27 +22,39 @@ export class ReadyReporter {
 
   /** Writes the line and closes the fd; later calls do nothing. */
   report(event: ReadyEvent): void {
+    const fd = this.reportAndKeep(event);
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+
+  /**
+   * Writes the line and hands over the fd instead of closing it (the CLI of a --start-held run goes
+   * on using the socket pair as its attach connection); undefined when it was reported already or
+   * the CLI is gone.
+   */
+  reportAndKeep(event: ReadyEvent): number | undefined {
     const fd = this.fd;
-    if (fd === undefined) return;
+    if (fd === undefined) return undefined;
     this.fd = undefined;
     try {
       fs.writeSync(fd, JSON.stringify(event) + '\n');
+      return fd;
     } catch {
       // the CLI is gone (e.g. interrupted): nobody to tell
-    } finally {
       fs.closeSync(fd);
+      return undefined;
     }
   }
 }
 
 /**
- * Reads the ready fd (a socket pair: the CLI writes on it too) until the line `go`; false at its
- * end or on anything else. The engine has nothing else to do until then, so it reads blocking
- * (no thread pool to start); a non-blocking fd falls back to reads in the thread pool.
+ * Reads the ready fd (a socket pair: the CLI writes on it too) until the line `go`; undefined at
+ * its end or on anything else, else what came after the line (the attach request a --start-held
+ * run's CLI sends right behind it). The engine has nothing else to do until then, so it reads
+ * blocking (no thread pool to start); a non-blocking fd falls back to reads in the thread pool.
  */
-export async function waitForGo(fd: number): Promise<boolean> {
+export async function waitForGo(fd: number): Promise<Buffer | undefined> {
   const buf = Buffer.alloc(16);
-  let text = '';
+  let received = Buffer.alloc(0);
   let blocking = true;
   for (;;) {
     let n: number;
@@ -57,11 +69,11 @@ export async function waitForGo(fd: number): Promise<boolean> {
         await new Promise((r) => setTimeout(r, 1));
         continue;
       }
-      return false;
+      return undefined;
     }
-    if (n === 0) return false;
-    text += buf.toString('latin1', 0, n);
-    const nl = text.indexOf('\n');
-    if (nl >= 0) return text.slice(0, nl) === 'go';
+    if (n === 0) return undefined;
+    received = Buffer.concat([received, buf.subarray(0, n)]);
+    const nl = received.indexOf(0x0a);
+    if (nl >= 0) return received.subarray(0, nl).toString('latin1') === 'go' ? received.subarray(nl + 1) : undefined;
   }
 }

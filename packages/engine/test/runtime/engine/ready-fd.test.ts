@@ -3,7 +3,7 @@ import { pipe2 } from '../../../src/sys/fd';
 import { waitForGo } from '../../../src/runtime/engine/ready-fd';
 
 describe('waitForGo', () => {
-  const withPipe = async (write: (fd: number) => void): Promise<boolean> => {
+  const withPipe = async (write: (fd: number) => void): Promise<Buffer | undefined> => {
     const [readFd, writeFd] = pipe2();
     try {
       write(writeFd);
@@ -14,16 +14,20 @@ describe('waitForGo', () => {
     }
   };
 
-  it('is true once the line go arrives, even in pieces', async () => {
-    expect(await withPipe((fd) => fs.writeSync(fd, 'go\n'))).toBe(true);
+  it('resolves once the line go arrives, even in pieces, with what came right after it', async () => {
+    expect(await withPipe((fd) => fs.writeSync(fd, 'go\n'))).toEqual(Buffer.alloc(0));
     expect(await withPipe((fd) => {
       fs.writeSync(fd, 'g');
       fs.writeSync(fd, 'o\n');
-    })).toBe(true);
+    })).toEqual(Buffer.alloc(0));
+    const frame = Buffer.from([1, 0, 0, 0, 2, 0x7b, 0x7d]);
+    const rest = await withPipe((fd) => fs.writeSync(fd, Buffer.concat([Buffer.from('go\n'), frame])));
+    // The rest of a 16-byte read; the remainder stays in the pipe for the next reader.
+    expect(rest).toEqual(frame.subarray(0, 13));
   });
 
-  it('is false when the writer closes without it or says something else', async () => {
-    expect(await withPipe(() => undefined)).toBe(false);
-    expect(await withPipe((fd) => fs.writeSync(fd, 'stop\n'))).toBe(false);
+  it('is undefined when the writer closes without it or says something else', async () => {
+    expect(await withPipe(() => undefined)).toBeUndefined();
+    expect(await withPipe((fd) => fs.writeSync(fd, 'stop\n'))).toBeUndefined();
   });
 });
