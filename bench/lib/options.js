@@ -21,7 +21,7 @@ const CASE_NAMES = /** @type {const} */ (['pull', 'run', 'run-net', 'net-through
 const USAGE = `usage: npm run bench -- [--only ${CASE_NAMES.join(',')}] [--runs N] [--no-build] [--no-install] [--write-doc|--no-doc]
 
   --only LIST    comma-separated cases (default: all)
-  --runs N       timed repetitions of pull, run and run-net (default 7); many and memory use min(N, 3)
+  --runs N       timed repetitions of pull, run and run-net (default 15); many and memory use min(N, 3)
   --no-build     skip "npm run build"
   --no-install   skip e2e/setup/install.sh (benchmark what is already in /opt/tsctr)
   --write-doc    rewrite docs/benchmarks.md even for a partial (--only) run
@@ -35,7 +35,8 @@ Run as root; the tools run as the unprivileged user tsctr-test.`;
 function parseOptions(argv) {
   /** @type {Set<CaseName>} */
   let only = new Set(CASE_NAMES);
-  let runs = 7;
+  // 15: the medians of run and run-net move by a few per cent between batches of 7 on a shared machine.
+  let runs = 15;
   let build = true;
   let install = true;
   /** @type {boolean | undefined} */
