@@ -9,14 +9,13 @@
  * engine from what its argv says before the CLI's own code is loaded. launchEngineEarly adopts it
  * when the checked flags ask for the same launch, and discards it otherwise.
  */
-import * as fs from 'node:fs';
 import { hasLimits } from '../cgroups/limits';
 import type { StorePaths } from '../storage/paths';
 import type { ContainerConfig } from '../runtime/container-types';
 import type { CreateRequest } from '../runtime/containers/create-plan';
 import type { IdMappings } from '../runtime/idmap';
 import { newContainerId } from '../runtime/containers/ids';
-import { containerConfigPath, containerDir, containerRunDir } from '../runtime/containers/layout';
+import { removeUnusedLaunchDirs } from '../runtime/containers/launch-dirs';
 import { abandonEngine, spawnEngine, type EngineLaunchTarget, type EngineNetworkLaunch, type SpawnedEngine } from '../runtime/containers/launch-engine';
 import { closeHelperPipes, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './helper-pipes';
 import { networkKind, type NetworkKind } from './network-mode';
@@ -138,8 +137,7 @@ export async function discardPrelaunch(pre: Prelaunch): Promise<void> {
     await abandonEarlyLaunch(p, await pre.launch);
   } catch {
     // The launch itself failed: only its directories can be left.
-    await fs.promises.rm(containerRunDir(p, pre.id), { recursive: true, force: true });
-    if (!fs.existsSync(containerConfigPath(p, pre.id))) await fs.promises.rm(containerDir(p, pre.id), { recursive: true, force: true });
+    removeUnusedLaunchDirs(p, pre.id);
   }
 }
 

@@ -15,7 +15,8 @@ import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
 import { discardCgroup, engineCgroupArgs, prepareContainerCgroup, releaseCgroupFd, withCgroupFd, type PreparedCgroup } from '../../cgroups/container-cgroup';
 import { launchInUserNamespace, type Namespace } from '../userns';
-import { containerConfigPath, containerDir, containerRunDir, engineLogPath } from './layout';
+import { containerDir, containerRunDir, engineLogPath } from './layout';
+import { removeUnusedLaunchDirs } from './launch-dirs';
 
 export const ENGINE_READY_FD = 4;
 
@@ -149,9 +150,7 @@ export async function abandonEngine(p: StorePaths, id: string, engine: SpawnedEn
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
   engine.child.unref();
   await discardCgroup(engine.cgroup);
-  await fs.promises.rm(containerRunDir(p, id), { recursive: true, force: true });
-  // Its directory, unless the record was written after all (then the caller still uses it).
-  if (!fs.existsSync(containerConfigPath(p, id))) await fs.promises.rm(containerDir(p, id), { recursive: true, force: true });
+  removeUnusedLaunchDirs(p, id);
 }
 
 /** The ready socket pair of a --start-held engine, kept as the CLI's attach connection, and what followed the line. */

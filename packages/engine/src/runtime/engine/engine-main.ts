@@ -2,24 +2,13 @@
  * Entry point of the per-container engine, exec'd by `tsctr-shim launch` inside the container's
  * user, mount, network, UTS and IPC namespaces. See docs/architecture.md, "Engine".
  */
-import * as fs from 'node:fs';
 import { TsctrError } from '../../errors';
-import type { StorePaths } from '../../storage/paths';
-import { containerConfigPath, containerDir, containerRunDir } from '../containers/layout';
+import { removeUnusedLaunchDirs } from '../containers/launch-dirs';
 import { waitForIdMaps } from '../userns';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
 import { ReadyReporter, waitForGo } from './ready-fd';
 import { trace } from '../../trace';
-
-/**
- * The directories the CLI made for this launch, unless the record was written after all (a CLI
- * killed between the record and `go` leaves a created container, as podman does).
- */
-function removeUnusedLaunchDirs(p: StorePaths, id: string): void {
-  fs.rmSync(containerRunDir(p, id), { recursive: true, force: true });
-  if (!fs.existsSync(containerConfigPath(p, id))) fs.rmSync(containerDir(p, id), { recursive: true, force: true });
-}
 
 async function main(): Promise<void> {
   trace('engine-main');
