@@ -5,6 +5,11 @@ import { urandomBytes } from '../sys/random';
 import { TsctrError } from '../errors';
 import { errnoCode } from '../errors';
 
+/** A temp file in `file`'s directory (rename is atomic only within one filesystem). */
+function tempPathBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${urandomBytes(6).toString('hex')}`);
+}
+
 /**
  * Replaces `file` so that readers see either the old or the new content, never a mix, even if the
  * process is killed or the machine loses power. The temp file lives in the same directory (rename
@@ -12,7 +17,7 @@ import { errnoCode } from '../errors';
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${urandomBytes(6).toString('hex')}`);
+  const temp = tempPathBeside(file);
   const handle = await fs.promises.open(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
     try {
@@ -37,7 +42,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
  * once the engine is gone), where two fsyncs per write cost more than the rest of the write.
  */
 export function replaceFileSync(file: string, data: string | Uint8Array, mode = 0o644, owner?: { uid: number; gid: number }): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${urandomBytes(6).toString('hex')}`);
+  const temp = tempPathBeside(file);
   const fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   try {
     try {
