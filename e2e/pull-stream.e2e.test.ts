@@ -5,12 +5,11 @@
  * pull naming the digest or the entry, and nothing is published, nothing is left in R/tmp.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { buildTar as buildTarEntries } from '../packages/engine/test/storage/tar-builder';
 import { makeTestStore, runTsctr, type TestStore } from './lib';
+import { FakeRegistry } from './lib/fake-registry';
 import { TEST_USER, userInfo } from './lib/users';
 
 jest.setTimeout(120_000);
@@ -26,54 +25,11 @@ function buildTar(entries: readonly Entry[]): Promise<Buffer> {
   return buildTarEntries(entries.map((e) => ({ ...e, content: e.type === 'symlink' ? undefined : (e.content ?? Buffer.from('x')), mtime: new Date(1_700_000_000_000) })));
 }
 
-/** Single-layer images; `serve` may replace the layer's bytes on the wire. */
-class Registry {
-  private readonly blobs = new Map<string, Buffer>();
-  private readonly manifests = new Map<string, Buffer>();
-  private server?: http.Server;
-  host = '';
-
-  add(repo: string, layer: Buffer, opts: { diffId?: string; served?: Buffer } = {}): string {
-    const layerDigest = `sha256:${sha256(layer)}`;
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [opts.diffId ?? layerDigest] }, config: {} }));
-    const configDigest = `sha256:${sha256(config)}`;
-    this.blobs.set(`${repo}/${layerDigest}`, opts.served ?? layer);
-    this.blobs.set(`${repo}/${configDigest}`, config);
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
-    };
-    this.manifests.set(repo, Buffer.from(JSON.stringify(manifest)));
-    return layerDigest;
-  }
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const url = req.url ?? '';
-      if (url === '/v2/') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-      const m = /^\/v2\/(.+)\/manifests\/latest$/.exec(url);
-      const manifest = m ? this.manifests.get(m[1] as string) : undefined;
-      if (manifest) return void res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': manifest.length }).end(req.method === 'HEAD' ? undefined : manifest);
-      const b = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url);
-      const blob = b ? this.blobs.get(`${b[1]}/${b[2]}`) : undefined;
-      if (blob) return void res.writeHead(200, { 'Content-Length': blob.length }).end(req.method === 'HEAD' ? undefined : blob);
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.host = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((r) => this.server?.close(r));
-  }
-}
 
 describe('layers extracted while they download', () => {
   let store: TestStore;
   let outside: string;
-  const registry = new Registry();
+  const registry = new FakeRegistry();
   const digests: Record<string, string> = {};
 
   const nothingPublished = (): void => {

@@ -5,15 +5,14 @@
  * during extraction leaves a consistent store that the next pull cleans up.
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { buildTar as buildTarEntries } from '../packages/engine/test/storage/tar-builder';
 import { FIXTURES, layersExpected, modeOf, type ExpectedEntry } from './lib/fixtures';
 import { asUserArgv, runTsctr, TSCTR_BIN, type RunResult } from './lib/run';
 import { makeTestStore, type TestStore } from './lib/test-store';
+import { FakeRegistry } from './lib/fake-registry';
 import { TEST_USER, userInfo } from './lib/users';
 
 function ok(r: RunResult): RunResult {
@@ -169,52 +168,6 @@ describe('layer dirs of the layers fixture', () => {
   });
 });
 
-/** A tiny registry serving single-layer images built in the test (uncompressed tar layers). */
-class FakeRegistry {
-  private readonly blobs = new Map<string, Buffer>();
-  private readonly manifests = new Map<string, Buffer>();
-  private server?: http.Server;
-  host = '';
-
-  /** Adds `repo:latest` whose layer is `layer` and whose config claims `diffId` (default: the true one). */
-  addImage(repo: string, layer: Buffer, diffId = `sha256:${sha256(layer)}`): { layerDigest: string } {
-    const layerDigest = `sha256:${sha256(layer)}`;
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [diffId] }, config: {} }));
-    const configDigest = `sha256:${sha256(config)}`;
-    this.blobs.set(layerDigest, layer);
-    this.blobs.set(configDigest, config);
-    const manifest = {
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
-    };
-    this.manifests.set(repo, Buffer.from(JSON.stringify(manifest)));
-    return { layerDigest };
-  }
-
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      const url = req.url ?? '';
-      if (url === '/v2/') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
-      const m = /^\/v2\/(.+)\/manifests\/latest$/.exec(url);
-      const manifest = m ? this.manifests.get(m[1]) : undefined;
-      if (manifest) {
-        return void res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json', 'Content-Length': manifest.length }).end(req.method === 'HEAD' ? undefined : manifest);
-      }
-      const b = /\/blobs\/(sha256:[0-9a-f]{64})$/.exec(url);
-      const blob = b ? this.blobs.get(b[1]) : undefined;
-      if (blob) return void res.writeHead(200, { 'Content-Length': blob.length }).end(req.method === 'HEAD' ? undefined : blob);
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.host = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((r) => this.server?.close(r));
-  }
-}
 
 type Spec = { name: string; type?: 'file' | 'symlink' | 'link' | 'directory'; linkname?: string; content?: string };
 
@@ -240,12 +193,12 @@ describe('malicious and tampered layers', () => {
     fs.chownSync(path.join(outside, 'victim'), u.uid, u.gid);
     registry = new FakeRegistry();
     const rel = path.relative(path.join(store.root, 'tmp', 'x', 'diff'), path.join(outside, 'victim'));
-    registry.addImage('evil/traversal', await buildTar([{ name: 'ok', content: 'fine' }, { name: '../../../outside-escape' }]));
-    registry.addImage('evil/deep-traversal', await buildTar([{ name: `a/../${rel}` }]));
-    registry.addImage('evil/absolute', await buildTar([{ name: evilAbsolute }]));
-    registry.addImage('evil/symlink', await buildTar([{ name: 'evil', type: 'symlink', linkname: outside }, { name: 'evil/victim', content: 'overwritten' }]));
-    registry.addImage('evil/hardlink', await buildTar([{ name: 'passwd', type: 'link', linkname: '/etc/passwd' }]));
-    registry.addImage('evil/hardlink-symlink', await buildTar([{ name: 'evil', type: 'symlink', linkname: outside }, { name: 'v', type: 'link', linkname: 'evil/victim' }]));
+    registry.add('evil/traversal', await buildTar([{ name: 'ok', content: 'fine' }, { name: '../../../outside-escape' }]));
+    registry.add('evil/deep-traversal', await buildTar([{ name: `a/../${rel}` }]));
+    registry.add('evil/absolute', await buildTar([{ name: evilAbsolute }]));
+    registry.add('evil/symlink', await buildTar([{ name: 'evil', type: 'symlink', linkname: outside }, { name: 'evil/victim', content: 'overwritten' }]));
+    registry.add('evil/hardlink', await buildTar([{ name: 'passwd', type: 'link', linkname: '/etc/passwd' }]));
+    registry.add('evil/hardlink-symlink', await buildTar([{ name: 'evil', type: 'symlink', linkname: outside }, { name: 'v', type: 'link', linkname: 'evil/victim' }]));
     await registry.start();
   });
   afterAll(async () => {
@@ -279,7 +232,7 @@ describe('malicious and tampered layers', () => {
 
   it('a layer whose content does not match the config diff id is refused naming the layer digest', async () => {
     const layer = await buildTar([{ name: 'file', content: 'real content' }]);
-    const { layerDigest } = registry.addImage('tampered/diffid', layer, `sha256:${sha256('claimed other content')}`);
+    const layerDigest = registry.add('tampered/diffid', layer, { diffId: `sha256:${sha256('claimed other content')}` });
     const r = await runTsctr(['pull', `${registry.host}/tampered/diffid:latest`], { store });
     expect(r.exitCode).toBe(125);
     expect(r.stderr).toContain(layerDigest);
