@@ -11,16 +11,16 @@ import { trace } from '../../trace';
 import { bundled } from '../../install-layout';
 import { kill, mount, MS_PRIVATE, MS_REC, sethostname } from '../../sys/libc';
 import { setLinkUp } from '../../sys/net';
-import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import { Frame, type ControlReply, type ControlRequest, type ExitReport } from '../control-protocol';
 import type { ContainerConfig, ContainerState } from '../container-types';
-import { containerDir, containerLogPath, containerRunDir, containerUserdataDir, controlSocketPath } from '../containers/layout';
+import { containerDir, containerLogPath, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerFilesSync } from '../containers/records';
 import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
-import { adoptCgroupFd, oomKilledIn, removeContainerCgroup } from '../../cgroups/container-cgroup';
+import { adoptCgroupFd, oomKilledIn } from '../../cgroups/container-cgroup';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
-import { applyUserMounts, removeOverlayMountDirs } from './user-mounts';
+import { applyUserMounts } from './user-mounts';
+import { deleteRemovedContainer, hideRemovedContainer, releaseContainer } from './container-end';
 import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
@@ -39,18 +39,17 @@ import { planContainerMounts, type EtcFilePaths } from './mount-plan';
 import { spawnInit, type RunningInit } from './payload';
 import { HANDOFF_IDLE_MS, LEAN_MONITOR_ENV, handOffToMonitor } from './monitor-handoff';
 import { ReadyReporter } from './ready-fd';
-import { mountRootfs, unmountRootfs } from './rootfs';
+import { mountRootfs } from './rootfs';
 import { readRootfsFile } from './safe-path';
 import { signalNumber, stopSequence } from './signals';
 import { StateWriter, containerOwner, type FileOwner } from './state-file';
 import type { StartFailure } from './status-lines';
 import { createPipeStdio, createPtyStdio, relayUntilEnd, type PayloadStdio } from './stdio';
 
-/* eslint-disable @typescript-eslint/no-require-imports -- what most containers never use loads on first use (tar-stream, the volume store) */
-// Its own bundle when tsctr runs from bundles: tar-stream and its helpers are a fifth of the engine's code.
+// cp's code, loaded at the first cp: its own bundle when tsctr runs from bundles (tar-stream and its
+// helpers are a fifth of the engine's code).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadCopySession = (): typeof import('./copy-session') => require(path.join(__dirname, bundled ? 'copy-session.bundle.js' : 'copy-session'));
-const loadVolumeStore = (): typeof import('../volumes/volume-store') => require('../volumes/volume-store');
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** How long output may still arrive after the payload's exit was reported. */
 const OUTPUT_DRAIN_MS = 2000;
@@ -335,9 +334,9 @@ export class Engine implements ControlHandler {
       // --start-held run often ends first); only the run dir, with the control socket, stays until the exit is told.
       let leftover: string | undefined;
       if (removing) {
-        await this.releaseContainer();
+        await releaseContainer(this.paths, this.config, this.merged, this.args.cgroupDir);
         try {
-          leftover = await this.hideContainer();
+          leftover = await hideRemovedContainer(this.paths, this.config, 'engine');
         } catch (err) {
           console.error(`tsctr engine: --rm could not remove the container: ${(err as Error).message}`);
           await this.state.writeFinal(finalState()).catch(() => undefined);
@@ -356,47 +355,12 @@ export class Engine implements ControlHandler {
       await this.execs.settle(OUTPUT_DRAIN_MS);
       await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
-      if (removing) {
-        fs.rmSync(containerRunDir(this.paths, this.config.id), { recursive: true, force: true });
-        if (leftover) fs.rmSync(leftover, { recursive: true, force: true });
-      } else {
-        await this.releaseContainer();
-      }
+      if (removing) deleteRemovedContainer(this.paths, this.config.id, leftover);
+      else await releaseContainer(this.paths, this.config, this.merged, this.args.cgroupDir);
       trace('engine-finished');
       process.exit(0);
     })();
     return this.finishing;
-  }
-
-  /** The root filesystem unmounted, the cgroup and the overlay mount dirs of `:O` volumes removed. */
-  private async releaseContainer(): Promise<void> {
-    unmountRootfs(this.merged);
-    await removeContainerCgroup(this.args.cgroupDir);
-    if (this.config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(this.paths, this.config.id);
-  }
-
-  /**
-   * --rm: the container's directory is renamed out of sight (a dot name no listing reads) under the
-   * store lock, so the container is gone for every command at once, and its anonymous volumes go;
-   * the caller deletes the returned tree (and the run dir) after it has told its clients.
-   * Synchronous: nothing else waits on this process now.
-   */
-  private async hideContainer(): Promise<string | undefined> {
-    const dir = containerDir(this.paths, this.config.id);
-    const leftover = path.join(path.dirname(dir), `.removed-${this.config.id}`);
-    const renamed = await withStoreLock(this.paths, () => {
-      try {
-        fs.renameSync(dir, leftover);
-        return Promise.resolve(true);
-      } catch {
-        fs.rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve(false);
-      }
-    });
-    if (this.config.mounts?.some((m) => m.type === 'volume' && m.anonymous)) {
-      await loadVolumeStore().removeAnonymousVolumes(this.paths, this.config).catch((err: Error) => console.error(`tsctr engine: removing anonymous volumes: ${err.message}`));
-    }
-    return renamed ? leftover : undefined;
   }
 
   /** The network helper ended (killed, crashed): a container without its network is stopped. */

@@ -176,8 +176,9 @@ export class Monitor implements ControlHandler {
       fs.closeSync(this.handoff.fds.log);
       await extras.releaseContainer(this.paths, this.config, this.handoff.merged, this.handoff.cgroupDir);
       if (removing) {
-        await extras.removeContainer(this.paths, this.config);
+        const leftover = await extras.hideRemovedContainer(this.paths, this.config, 'monitor');
         await this.server.finish(report);
+        extras.deleteRemovedContainer(this.paths, this.config.id, leftover);
       }
       process.exit(0);
     })();
