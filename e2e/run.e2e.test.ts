@@ -244,6 +244,23 @@ describe('the engine launched before the record (run)', () => {
     expect(engines.stdout).toBe('');
   });
 
+  it('a newuidmap that refuses the map fails the run with its words and the fix (exit 125) and leaves nothing', async () => {
+    // The engine's launch executes Node while the maps are written (--exec-unmapped): the failure still reaches the CLI.
+    const dir = fs.mkdtempSync('/tmp/tsctr-e2e-idmap-');
+    try {
+      fs.chmodSync(dir, 0o755);
+      fs.writeFileSync(path.join(dir, 'newuidmap'), '#!/bin/sh\necho "newuidmap: uid range not allowed" >&2\nexit 1\n', { mode: 0o755 });
+      const before = containerDirs();
+      const r = await runTsctr(['run', '--rm', '--network', 'none', BUSYBOX, 'true'], { store, env: { PATH: `${dir}:/usr/bin:/bin` } });
+      expect(r.exitCode).toBe(125);
+      expect(r.stderr).toMatch(/^Error: newuidmap \d+ 0 \d+ 1 1 \d+ 65536 failed: newuidmap: uid range not allowed: check that \/etc\/subuid grants these ranges/);
+      expect(containerDirs()).toEqual(before);
+      expect((await runCommand(['pgrep', '-u', TEST_USER, '-f', `engine-main.* --root ${store.root} `])).stdout).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the engine starts before the CLI has loaded (pre-launch), and that engine runs the container', async () => {
     const traceFile = path.join(store.runroot, 'trace.log');
     const r = await runTsctr(['run', '--rm', '--network', 'none', BUSYBOX, 'echo', 'pre'], { store, env: { TSCTR_TRACE: traceFile } });

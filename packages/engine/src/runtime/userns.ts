@@ -224,6 +224,8 @@ export function awaitLaunch(child: ChildProcess, program: string, mappings: IdMa
       if (failed) return;
       failed = true;
       sync.destroy();
+      // A launch that failed runs nothing: with execUnmapped the program may be running already.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       reject(err);
     };
     child.once('error', (err) => fail(new TsctrError(`cannot start tsctr-shim: ${err.message}`)));

@@ -119,6 +119,7 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
     return { child, cgroup, logFile };
   } catch (err) {
     await discardCgroup(cgroup);
+    removeUnusedLaunchDirs(p, target.id);
     throw err;
   } finally {
     fs.closeSync(log);
