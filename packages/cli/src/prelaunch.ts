@@ -8,7 +8,7 @@
  */
 import { startPrelaunch } from '@tsctr/engine/network/early-launch';
 import type { NetworkKind } from '@tsctr/engine/network/network-mode';
-import { loadDefaultMappings } from '@tsctr/engine/runtime/userns';
+import { loadDefaultMappings } from '@tsctr/engine/runtime/subid-files';
 import { resolveStorePaths } from '@tsctr/engine/storage/paths';
 import type { RunArgs } from './run-container';
 import { parseRunArgvFast } from './run-fast-argv';

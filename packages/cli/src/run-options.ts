@@ -12,7 +12,7 @@ import { parseDetachKeys, DEFAULT_DETACH_KEYS } from '@tsctr/engine/runtime/cont
 import { resolveStorageDriver } from '@tsctr/engine/runtime/containers/storage-driver';
 import { capabilityMask } from '@tsctr/engine/runtime/policy/capabilities';
 import { parseSeccompProfile } from '@tsctr/engine/runtime/policy/seccomp/profile';
-import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/userns';
+import { currentUser, readSubordinateIds } from '@tsctr/engine/runtime/subid-files';
 import { parseUsernsOption, planMappings, type UsernsMode } from '@tsctr/engine/runtime/subids';
 import { planUserMounts } from '@tsctr/engine/runtime/mounts/plan-user-mounts';
 import { buildNetworkRequest, type NetworkRequest } from '@tsctr/engine/network/network-request';

@@ -8,8 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { TsctrError } from '../errors';
-import { fcntl, F_SETFD, FD_CLOEXEC } from '../sys/libc';
-import { LEAF_CGROUP, createCgroup, containerCgroupPath, enableControllersDownTo, openCgroupProcs, readOomKills, removeCgroup } from './apply';
+import { LEAF_CGROUP, createCgroup, containerCgroupPath, enableControllersDownTo, openCgroupProcs, removeCgroup } from './apply';
 import { cgroupDir, probeCgroupSupport, type CgroupSupport } from './detect';
 import { hasLimits, type ContainerCgroupSettings, type ResourceLimits } from './limits';
 import { checkLimitsApplicable, controllersFor, feasibleWrites, planCgroupWrites } from './plan';
@@ -105,22 +104,3 @@ export async function discardCgroup(cgroup: PreparedCgroup | undefined): Promise
   if (cgroup) await removeCgroup(cgroup.dir).catch(() => undefined);
 }
 
-/** Engine side: the inherited fd must not reach anything the engine starts except the init. */
-export function adoptCgroupFd(fd: number | undefined): number | undefined {
-  if (fd !== undefined) fcntl(fd, F_SETFD, FD_CLOEXEC);
-  return fd;
-}
-
-/** Engine side, at the end: whether the kernel's OOM killer ended a process of the container. */
-export function oomKilledIn(dir: string | undefined): boolean {
-  return dir !== undefined && readOomKills(dir) > 0;
-}
-
-/**
- * Engine side, last: the empty cgroup goes (best effort: the exited state keeps its path, and `rm`
- * removes what is left, as the user: cgroups/leftover-cgroup.ts).
- */
-export async function removeContainerCgroup(dir: string | undefined): Promise<void> {
-  if (dir === undefined) return;
-  await removeCgroup(dir).catch((err: Error) => console.error(`tsctr engine: removing the cgroup ${dir}: ${err.message} (tsctr rm removes it)`));
-}

@@ -4,16 +4,17 @@
  */
 import { type ChildProcess, type StdioOptions } from 'node:child_process';
 import { childProcess } from '../sys/child-process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { constants as osConstants, userInfo } from 'node:os';
+import { accessSync, constants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream/promises';
-import { TsctrError, errnoName, isErrnoException } from '../errors';
+import { TsctrError, errnoName } from '../errors';
 import { trace } from '../trace';
 import type { IdMapEntry, IdMappings } from './idmap';
 import { sealedShimFd, shimBinaryPath } from './shim-binary';
-import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs, parseSubidFile, planDefaultMappings, type SubordinateIds, type UserIdentity } from './subids';
+import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs } from './subids';
+import { loadDefaultMappings } from './subid-files';
 
 export type Namespace = 'mnt' | 'net' | 'uts' | 'ipc' | 'cgroup';
 export type StdioEntry = Extract<StdioOptions, readonly unknown[]>[number];
@@ -58,33 +59,6 @@ export interface RunResult {
 
 export const SYNC_FD = 3;
 
-/** The user running tsctr (name from the passwd database). */
-export function currentUser(): UserIdentity {
-  const info = userInfo();
-  return { name: info.username, uid: info.uid, gid: info.gid };
-}
-
-function readIfExists(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    if (isErrnoException(err, 'ENOENT')) return '';
-    throw err;
-  }
-}
-
-/** The user's ranges from /etc/subuid and /etc/subgid (empty when a file is missing). */
-export function readSubordinateIds(user: UserIdentity): SubordinateIds {
-  return {
-    uids: parseSubidFile(readIfExists(SUBUID_FILE), { name: user.name, id: user.uid }),
-    gids: parseSubidFile(readIfExists(SUBGID_FILE), { name: user.name, id: user.gid }),
-  };
-}
-
-/** The default mapping (container 0 = the user, 1.. = the subordinate ranges) of the current user. */
-export function loadDefaultMappings(user: UserIdentity = currentUser()): IdMappings {
-  return planDefaultMappings(user, readSubordinateIds(user));
-}
 
 const idmapTools = new Map<string, string>();
 
@@ -283,15 +257,3 @@ export async function runInUserNamespace(argv: readonly string[], opts: RunOptio
   return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
 }
 
-/**
- * For a program launched with execUnmapped: resolves once this process's uid and gid maps are
- * written (newuidmap/newgidmap run beside its start and are done long before a Node program needs
- * them). Rejects after `timeoutMs` (the launch failed; the launching CLI says why).
- */
-export async function waitForIdMaps(timeoutMs = 10_000, read: (file: string) => string = (f) => readFileSync(f, 'utf8')): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (read('/proc/self/uid_map').trim() === '' || read('/proc/self/gid_map').trim() === '') {
-    if (Date.now() >= deadline) throw new TsctrError('the user namespace of this engine never got its uid/gid maps (newuidmap/newgidmap did not finish)');
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-}

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { currentUser, readSubordinateIds } from '../runtime/userns';
+import { currentUser, readSubordinateIds } from '../runtime/subid-files';
 import type { SubidRange } from '../runtime/subids';
 
 /** Pure: "6.1.0-18-amd64" -> [6, 1]. */

@@ -1,5 +1,6 @@
 import { TsctrError } from '../../src/errors';
-import { idMapFailure, launchArgs, launchFailure, shimIdMap, waitForIdMaps } from '../../src/runtime/userns';
+import { idMapFailure, launchArgs, launchFailure, shimIdMap } from '../../src/runtime/userns';
+import { waitForIdMaps } from '../../src/runtime/id-maps-ready';
 
 const MAPPINGS = {
   uidMap: [

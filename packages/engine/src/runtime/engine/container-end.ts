@@ -5,22 +5,23 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { removeContainerCgroup } from '../../cgroups/container-cgroup';
+import { removeContainerCgroup } from '../../cgroups/engine-cgroup';
 import { withStoreLock } from '../../storage/lock';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig } from '../container-types';
 import { containerDir, containerRunDir } from '../containers/layout';
 import { unmountRootfs } from './rootfs';
-import { removeOverlayMountDirs } from './user-mounts';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the volume store loads only for containers with anonymous volumes
 const loadVolumeStore = (): typeof import('../volumes/volume-store') => require('../volumes/volume-store');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the mount code loads only for containers with `:O` mounts
+const loadUserMounts = (): typeof import('./user-mounts') => require('./user-mounts');
 
 /** The root filesystem unmounted, the cgroup and the overlay mount dirs of `:O` volumes removed. */
 export async function releaseContainer(paths: StorePaths, config: ContainerConfig, merged: string, cgroupDir: string | undefined): Promise<void> {
   unmountRootfs(merged);
   await removeContainerCgroup(cgroupDir);
-  if (config.mounts?.some((m) => m.overlay)) removeOverlayMountDirs(paths, config.id);
+  if (config.mounts?.some((m) => m.overlay)) loadUserMounts().removeOverlayMountDirs(paths, config.id);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { TsctrError } from '../../errors';
 import { removeUnusedLaunchDirs } from '../containers/launch-dirs';
-import { waitForIdMaps } from '../userns';
+import { waitForIdMaps } from '../id-maps-ready';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
 import { ReadyReporter, waitForGo } from './ready-fd';

@@ -17,16 +17,15 @@ import type { ContainerConfig, ContainerState } from '../container-types';
 import { containerDir, containerLogPath, containerUserdataDir, controlSocketPath } from '../containers/layout';
 import { readContainerFilesSync } from '../containers/records';
 import { sealedShimDescriptor, sealedShimFd } from '../shim-binary';
-import { adoptCgroupFd, oomKilledIn } from '../../cgroups/container-cgroup';
+import { adoptCgroupFd, oomKilledIn } from '../../cgroups/engine-cgroup';
 import { applyMountPlan, remountReadOnly } from './apply-mounts';
-import { applyUserMounts } from './user-mounts';
 import { deleteRemovedContainer, hideRemovedContainer, releaseContainer } from './container-end';
 import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
 import type { EngineArgs } from './args';
 import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
 import { chooseRootfsDriver, type RootfsDriverChoice } from './rootfs-driver';
 import { ClientSessions } from './client-sessions';
-import { ExecService } from './exec-session';
+import type { ExecService } from './exec-session';
 import { hostnameFile } from './etc-files';
 import { etcInputs } from './network-etc';
 import { linkNetworkHelper } from './network-helper-link';
@@ -50,6 +49,12 @@ import { createPipeStdio, createPtyStdio, relayUntilEnd, type PayloadStdio } fro
 // helpers are a fifth of the engine's code).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadCopySession = (): typeof import('./copy-session') => require(path.join(__dirname, bundled ? 'copy-session.bundle.js' : 'copy-session'));
+// The exec code (and its policy planning), at the first exec.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadExecSession = (): typeof import('./exec-session') => require('./exec-session');
+// Binds, volumes and tmpfs mounts, for a container that has them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadUserMounts = (): typeof import('./user-mounts') => require('./user-mounts');
 
 /** How long output may still arrive after the payload's exit was reported. */
 const OUTPUT_DRAIN_MS = 2000;
@@ -88,7 +93,8 @@ export class Engine implements ControlHandler {
   private readonly logClock = new LogClock();
   /** Exec and copy sessions: their clients' stdin and resizes go to them, not to the payload. */
   private readonly sessions = new ClientSessions();
-  private readonly execs = new ExecService(() => ({ config: this.config, rootfs: this.merged, pid: this.exitReport ? undefined : this.pid, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }), this.sessions);
+  /** Made at the first exec: a container nobody execs into never loads the exec code. */
+  private execService: ExecService | undefined;
 
   private constructor(
     private readonly args: EngineArgs,
@@ -125,7 +131,8 @@ export class Engine implements ControlHandler {
     this.merged = mountRootfs({ ...this.rootfsDriver(), root: this.paths.root, layers: this.config.image.layers, containerDir: path.join('containers', this.config.id), volatile: this.config.autoRemove === true });
     const plan = splitAroundUserMounts(planContainerMounts(this.config.userns.gidMap, this.writeEtcFiles()));
     applyMountPlan(this.merged, plan.beforeUser);
-    applyMountPlan(this.merged, generatedMountsToApply(plan.generated, await applyUserMounts(this.merged, this.paths, this.config)));
+    const userMounts = (this.config.mounts ?? []).length > 0 ? await loadUserMounts().applyUserMounts(this.merged, this.paths, this.config) : [];
+    applyMountPlan(this.merged, generatedMountsToApply(plan.generated, userMounts));
     if (this.config.security.readOnly) remountReadOnly(this.merged);
     trace('engine-mounted');
     sethostname(this.config.hostname);
@@ -177,7 +184,7 @@ export class Engine implements ControlHandler {
     const shim = sealedShimDescriptor();
     const stdio = this.stdio?.parentFds;
     if (this.exitReport || this.finishing || this.pid === undefined || !this.init || !stdio || this.logFd === undefined || listen === undefined || shim === undefined) return;
-    if ((this.server?.clients.size ?? 0) > 0 || this.execs.busy || this.pendingOutput) return;
+    if ((this.server?.clients.size ?? 0) > 0 || this.execService?.busy === true || this.pendingOutput) return;
     // Output read but not yet handled would be lost with this process: hand it on first.
     for (const { stream, readable } of this.stdio?.outputs ?? []) for (let chunk = readable.read() as Buffer | null; chunk !== null; chunk = readable.read() as Buffer | null) this.output(stream, chunk);
     const { cgroupFd, cgroupDir, netHoldFd, netAliveFd } = this.args;
@@ -254,6 +261,12 @@ export class Engine implements ControlHandler {
         failed({ exitCode: err instanceof TsctrError && (err.exitCode === 126 || err.exitCode === 127) ? err.exitCode : 125, message: (err as Error).message });
       }
     });
+  }
+
+  private execs(): ExecService {
+    const { ExecService: Service } = loadExecSession();
+    this.execService ??= new Service(() => ({ config: this.config, rootfs: this.merged, pid: this.exitReport ? undefined : this.pid, ...(this.args.cgroupFd !== undefined ? { cgroupFd: this.args.cgroupFd } : {}) }), this.sessions);
+    return this.execService;
   }
 
   /** The shim init's argv and seccomp program, made once (reads the image's passwd and group). */
@@ -352,7 +365,7 @@ export class Engine implements ControlHandler {
       trace('engine-drained');
       if (this.startPromise && !removing) await this.state.writeFinal(finalState());
       if (report.error) this.ready.report({ event: 'error', message: report.error, exitCode: report.exitCode });
-      await this.execs.settle(OUTPUT_DRAIN_MS);
+      await this.execService?.settle(OUTPUT_DRAIN_MS);
       await this.server?.finish(report);
       if (this.logFd !== undefined) fs.closeSync(this.logFd);
       if (removing) deleteRemovedContainer(this.paths, this.config.id, leftover);
@@ -415,7 +428,7 @@ export class Engine implements ControlHandler {
       case 'state':
         return { ok: true, state: this.state.current };
       case 'exec':
-        return this.execs.open(client, request);
+        return this.execs().open(client, request);
       case 'copy-out':
         return loadCopySession().serveCopyOut(client, this.merged, request.path, this.config.name);
       case 'copy-in':

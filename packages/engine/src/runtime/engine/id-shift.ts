@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import type { IdMapEntry, IdMappings } from '../idmap';
 import { planDefaultMappings } from '../subids';
-import { readSubordinateIds } from '../userns';
+import { readSubordinateIds } from '../subid-files';
 
 /**
  * Pure: fuse-overlayfs's `DISK:PRESENTED:LEN[:...]` for one id kind. fuse-overlayfs runs in the

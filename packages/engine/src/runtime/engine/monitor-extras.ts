@@ -5,7 +5,7 @@
  * (monitor-extras.bundle.js), required by the monitor on first use.
  */
 import { setCloseOnExec } from '../../sys/exec';
-import { oomKilledIn } from '../../cgroups/container-cgroup';
+import { oomKilledIn } from '../../cgroups/engine-cgroup';
 import { adoptSealedShimFd } from '../shim-binary';
 
 export { ExecService } from './exec-session';

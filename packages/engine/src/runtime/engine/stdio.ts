@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as tty from 'node:tty';
+import type * as Tty from 'node:tty';
 import type { Readable } from 'node:stream';
 import { pipe2 } from '../../sys/fd';
 import { openPtyPair, setWindowSize } from '../../sys/pty';
@@ -82,7 +82,7 @@ export function createPtyStdio(ptmxPath: string): PayloadStdio {
  * over; it passes a `resize` that loads the ioctl binding only when a client resizes).
  */
 export function ptyRelay(master: number, resize: (fd: number, rows: number, cols: number) => void): Omit<PayloadStdio, 'childFds' | 'closeChildEnds'> {
-  const readable = new tty.ReadStream(master);
+  const readable = new (require('node:tty') as typeof Tty).ReadStream(master); // eslint-disable-line @typescript-eslint/no-require-imports -- only a terminal's engine needs it
   // When the last slave fd closes, reading the master fails with EIO: that is the end of output.
   readable.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EIO') readable.push(null);
