@@ -26,6 +26,15 @@ export interface ControlHandler {
   disconnected(client: ControlClient): void;
 }
 
+/** A stale or finished socket file goes (unlink: fs.rmSync's generic removal costs ~1 ms here). */
+function removeSocketFile(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+}
+
 export class ControlServer {
   private readonly server: net.Server;
   readonly clients = new Set<ControlClient>();
@@ -41,7 +50,7 @@ export class ControlServer {
   async listen(): Promise<void> {
     const dir = path.dirname(this.socketPath);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    fs.rmSync(this.socketPath, { force: true });
+    removeSocketFile(this.socketPath);
     const cwd = process.cwd();
     process.chdir(dir);
     const oldMask = process.umask(0o177);
@@ -87,7 +96,7 @@ export class ControlServer {
     this.broadcast(Frame.Exit, report);
     const closing = [...this.clients].map((c) => (c as Connection).endAndWait());
     this.server.close();
-    fs.rmSync(this.socketPath, { force: true });
+    removeSocketFile(this.socketPath);
     return Promise.all(closing).then(() => undefined);
   }
 
