@@ -280,6 +280,84 @@ describe('the engine launched before the record (run)', () => {
   });
 });
 
+describe('launch recipes (the engine started from the first lines of the bin script)', () => {
+  const recipeFile = () => path.join(store.dir, 'cache', 'tsctr', 'launch-recipes.json');
+  /** A traced run; the trace's events by phase (pid and time). */
+  async function tracedRun(args: readonly string[], traceName: string) {
+    const traceFile = path.join(store.runroot, `${traceName}.log`);
+    const r = await runTsctr(args, { store, env: { TSCTR_TRACE: traceFile } });
+    const events = fs.existsSync(traceFile) ? fs.readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
+    fs.rmSync(traceFile, { force: true });
+    const at = (phase: string) => events.filter((e) => e[2] === phase).map((e) => ({ pid: e[1], ms: Number(e[3]) }));
+    return { r, at };
+  }
+  // Dot entries are --rm trees the engine deletes after its client has gone.
+  const entries = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((d) => !d.startsWith('.')) : []);
+  const containerDirs = () => [...entries(path.join(store.root, 'containers')), ...entries(path.join(store.runroot, 'containers'))];
+  const leftEngines = async () => (await runCommand(['pgrep', '-u', TEST_USER, '-f', `engine-main.* --root ${store.root} `])).stdout;
+
+  it('the first run leaves a recipe; the next with the same flags starts its engine from it, before the CLI loads, and that engine runs the container', async () => {
+    const args = ['run', '--rm', '--network', 'none', BUSYBOX, 'echo'];
+    const first = await tracedRun([...args, 'first'], 'recipe-a');
+    expect(first.r).toMatchObject({ exitCode: 0, stdout: 'first\n' });
+    expect(first.at('cli-recipe-spawned')).toHaveLength(0);
+    const st = fs.statSync(recipeFile());
+    expect({ uid: st.uid, mode: st.mode & 0o777 }).toEqual({ uid: userInfo(TEST_USER).uid, mode: 0o600 });
+    // Another command and image arguments, the same launch-deciding flags.
+    const second = await tracedRun([...args, 'second', 'run'], 'recipe-a');
+    expect(second.r).toMatchObject({ exitCode: 0, stdout: 'second run\n' });
+    expect(second.at('cli-recipe-spawned')).toHaveLength(1);
+    // The recipe's engine was adopted: no pre-launch and no second launch.
+    expect(second.at('cli-log-opened')).toHaveLength(0);
+    const [cliMain] = second.at('cli-main');
+    const [engine] = second.at('engine-main');
+    expect(engine.pid).not.toBe(cliMain.pid);
+    expect(second.at('engine-payload-ended').map((e) => e.pid)).toEqual([engine.pid]);
+    expect(second.at('cli-recipe-spawned')[0].ms).toBeLessThan(cliMain.ms);
+    expect(await leftEngines()).toBe('');
+  });
+
+  it('a recipe that no longer fits (other id ranges, a shim that is gone) is not used: the run launches anew and fixes the recipe', async () => {
+    const args = ['run', '--rm', '--network', 'none', '--hostname', 'fits', BUSYBOX, 'hostname'];
+    expect((await tracedRun(args, 'recipe-b')).r).toMatchObject({ exitCode: 0, stdout: 'fits\n' });
+    const good = fs.readFileSync(recipeFile(), 'utf8');
+    const tamper = (change: (recipe: { plan: { mappings: { uidMap: { hostId: number }[] } }; file: string }) => void) => {
+      const recipes = JSON.parse(good) as Parameters<typeof change>[0][];
+      change(recipes[0]);
+      fs.writeFileSync(recipeFile(), JSON.stringify(recipes));
+    };
+    const before = containerDirs();
+    tamper((recipe) => {
+      recipe.plan.mappings.uidMap[0].hostId += 1;
+    });
+    const stale = await tracedRun(args, 'recipe-b');
+    expect(stale.r).toMatchObject({ exitCode: 0, stdout: 'fits\n' });
+    expect(stale.at('cli-recipe-spawned')).toHaveLength(1);
+    expect(stale.at('cli-log-opened')).toHaveLength(1);
+    // The fresh launch is the recipe now (its plan the right one again).
+    expect(JSON.parse(fs.readFileSync(recipeFile(), 'utf8'))[0].plan).toEqual(JSON.parse(good)[0].plan);
+    tamper((recipe) => {
+      recipe.file = '/nonexistent/tsctr-shim';
+    });
+    const gone = await tracedRun(args, 'recipe-b');
+    expect(gone.r).toMatchObject({ exitCode: 0, stdout: 'fits\n' });
+    expect(gone.at('cli-log-opened')).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(recipeFile(), 'utf8'))[0].file).not.toBe('/nonexistent/tsctr-shim');
+    expect(containerDirs()).toEqual(before);
+    expect(await leftEngines()).toBe('');
+  });
+
+  it('a recipe file that others can write is ignored', async () => {
+    const args = ['run', '--rm', '--network', 'none', '--hostname', 'shared', BUSYBOX, 'true'];
+    expect((await tracedRun(args, 'recipe-c')).r.exitCode).toBe(0);
+    fs.chmodSync(recipeFile(), 0o666);
+    const r = await tracedRun(args, 'recipe-c');
+    expect(r.r.exitCode).toBe(0);
+    expect(r.at('cli-recipe-spawned')).toHaveLength(0);
+    expect(r.at('cli-log-opened')).toHaveLength(1);
+  });
+});
+
 describe('-it with a real terminal (tmux)', () => {
   const socket = `/tmp/tsctr-e2e-tmux-${process.pid}`;
   const tmux = (args: string[]) => runAsTestUser(['tmux', '-S', socket, ...args], { env: store.env });

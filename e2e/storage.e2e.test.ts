@@ -223,7 +223,7 @@ describe('malicious and tampered layers', () => {
     expect(fs.readdirSync(outside)).toEqual(['victim']);
     expect(fs.readFileSync(path.join(outside, 'victim'), 'utf8')).toBe('original');
     expect(fs.existsSync(evilAbsolute)).toBe(false);
-    expect(fs.readdirSync(store.dir).sort()).toEqual(['config', 'data', 'outside', 'root']);
+    expect(fs.readdirSync(store.dir).sort()).toEqual(['cache', 'config', 'data', 'outside', 'root']);
     expect(fs.existsSync(path.join(store.root, 'layers')) ? fs.readdirSync(path.join(store.root, 'layers')) : []).toEqual([]);
     expect(fs.readdirSync(path.join(store.root, 'tmp'))).toEqual([]);
     const images = ok(await runTsctr(['images', '-q'], { store })).stdout.trim();

@@ -12,7 +12,7 @@ export interface TestStore {
   root: string;
   /** Passed as --runroot; kept short under /tmp because unix socket paths are limited to 108 bytes. */
   runroot: string;
-  /** XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_RUNTIME_DIR pointing into the store (auth.json, configs). */
+  /** XDG_DATA_HOME, XDG_CONFIG_HOME, XDG_CACHE_HOME and XDG_RUNTIME_DIR pointing into the store (auth.json, configs, launch recipes). */
   env: Record<string, string>;
   /** Kills every process started against this store and removes its files (as root). */
   cleanup(): Promise<void>;
@@ -37,12 +37,14 @@ export function makeTestStore(user: string = TEST_USER): TestStore {
   const runDir = fs.mkdtempSync('/tmp/tsctr-e2e-');
   fs.chownSync(runDir, u.uid, u.gid);
   fs.chmodSync(runDir, 0o700);
-  for (const sub of ['root', 'data', 'config']) mkdirOwned(path.join(dir, sub), u.uid, u.gid);
+  for (const sub of ['root', 'data', 'config', 'cache']) mkdirOwned(path.join(dir, sub), u.uid, u.gid);
   const runroot = path.join(runDir, 'run');
   mkdirOwned(runroot, u.uid, u.gid, 0o700);
   const env = {
     XDG_DATA_HOME: path.join(dir, 'data'),
     XDG_CONFIG_HOME: path.join(dir, 'config'),
+    // run's launch recipes (launch-recipe.ts) stay with the store.
+    XDG_CACHE_HOME: path.join(dir, 'cache'),
     XDG_RUNTIME_DIR: runDir,
   };
   return {

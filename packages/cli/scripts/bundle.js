@@ -17,9 +17,9 @@ const ENGINE_DIST = path.resolve(CLI_DIR, '..', 'engine', 'dist');
 const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 
 /** Bundles without a code cache: the lean monitor trades start-up time for memory. */
-const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'copy-session']);
+const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'copy-session', 'recipe-start']);
 /** Bundles that are required, not run: no `node NAME.js` stub. */
-const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'tsctr-run', 'tsctr-pull']);
+const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'recipe-start', 'tsctr-run', 'tsctr-pull']);
 
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
@@ -30,6 +30,8 @@ const ENTRIES = {
   'tsctr-pull': path.join(CLI_DIR, 'dist', 'pull-entry.js'),
   // Not a program: what bin/tsctr runs for `run` before it loads the CLI (src/prelaunch.ts).
   prelaunch: path.join(CLI_DIR, 'dist', 'prelaunch.js'),
+  // Not a program: what bin/tsctr tries before the pre-launch, required as it is (src/recipe-start.ts).
+  'recipe-start': path.join(CLI_DIR, 'dist', 'recipe-start.js'),
   'engine-main': path.join(ENGINE_DIST, 'runtime/engine/engine-main.js'),
   'monitor-main': path.join(ENGINE_DIST, 'runtime/engine/monitor-main.js'),
   // Not a program: what the monitor requires on first use (monitor.ts).

@@ -46,6 +46,16 @@ export function checkContainerLimits(resources: ResourceLimits | undefined, sett
 }
 
 /**
+ * Whether prepareContainerCgroup tries to give the container a cgroup of its own: asked for
+ * (limits, a parent), or by default where the host lets the user create one. Pure given `support`.
+ */
+export function makesOwnCgroup(request: Omit<CgroupRequest, 'id'>, support: CgroupSupport = probeCgroupSupport()): boolean {
+  const settings = request.cgroups ?? { mode: 'enabled' };
+  if (settings.mode === 'disabled' || support.mountPoint === undefined || support.ownPath === undefined) return false;
+  return support.canCreateChild || hasLimits(request.resources) || settings.parent !== undefined;
+}
+
+/**
  * Creates and configures the container's cgroup, or returns undefined when the container runs
  * without one (--cgroups=disabled, or a host without delegation and no limit asked for).
  */
@@ -55,7 +65,7 @@ export function prepareContainerCgroup(request: CgroupRequest, support: CgroupSu
   const writes = planCgroupWrites(request.resources ?? {});
   checkLimitsApplicable(writes, support);
   const explicit = hasLimits(request.resources) || settings.parent !== undefined;
-  if (support.mountPoint === undefined || support.ownPath === undefined || (!support.canCreateChild && !explicit)) return undefined;
+  if (support.mountPoint === undefined || support.ownPath === undefined || !makesOwnCgroup(request, support)) return undefined;
   const feasible = feasibleWrites(writes, support.delegated);
   const parent = settings.parent ?? defaultCgroupParent(support.ownPath);
   const dir = cgroupDir(support.mountPoint, containerCgroupPath(parent, request.id));

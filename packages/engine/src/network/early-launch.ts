@@ -9,7 +9,9 @@
  * engine from what its argv says before the CLI's own code is loaded. launchEngineEarly adopts it
  * when the checked flags ask for the same launch, and discards it otherwise.
  */
+import type { ChildProcess } from 'node:child_process';
 import { hasLimits } from '../cgroups/limits';
+import { makesOwnCgroup } from '../cgroups/container-cgroup';
 import type { StorePaths } from '../storage/paths';
 import type { ContainerConfig } from '../runtime/container-types';
 import type { CreateRequest } from '../runtime/containers/create-plan';
@@ -19,7 +21,9 @@ import { removeUnusedLaunchDirs } from '../runtime/containers/launch-dirs';
 import { abandonEngine, spawnEngine, type EngineLaunchTarget, type EngineNetworkLaunch, type SpawnedEngine } from '../runtime/containers/launch-engine';
 import { closeHelperPipes, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './helper-pipes';
 import { networkKind, type NetworkKind } from './network-mode';
-import { putPrelaunch, takePrelaunch } from './prelaunch-slot';
+import { awaitLaunch } from '../runtime/userns';
+import type { LaunchRecipe } from './launch-recipe';
+import { putPrelaunch, takePrelaunch, takeRecipeLaunch } from './prelaunch-slot';
 
 export interface EarlyLaunch {
   /** The id the container's record must get. */
@@ -30,6 +34,10 @@ export interface EarlyLaunch {
   readonly startHeld?: boolean;
   readonly engine: SpawnedEngine;
   readonly pipes?: HelperPipes;
+  /** The plan it was launched for. */
+  readonly plan?: EarlyLaunchPlan;
+  /** Started from a launch recipe (launch-recipe.ts). */
+  readonly fromRecipe?: boolean;
 }
 
 /** Everything an early launch depends on: two launches with equal plans are interchangeable. */
@@ -50,6 +58,15 @@ export interface Prelaunch {
   readonly plan: EarlyLaunchPlan;
   readonly id: string;
   readonly launch: Promise<EarlyLaunch>;
+  readonly fromRecipe?: boolean;
+}
+
+/** An engine the bin script started from a recipe (recipe-start.ts in the CLI): spawned, its launch not yet confirmed. */
+export interface RecipeLaunch {
+  readonly recipe: LaunchRecipe;
+  readonly id: string;
+  readonly child: ChildProcess;
+  readonly logFile: string;
 }
 
 /** Pure: the engine's namespaces for a network kind that can launch early, or undefined. */
@@ -105,7 +122,7 @@ export async function startEarlyLaunch(plan: EarlyLaunchPlan, id: string = newCo
   if (how !== 'helper') {
     // No helper to wait for: an attached run without a terminal (whose size the attach brings) starts at once.
     const startHeld = attachWait && !plan.tty;
-    return { id, kind, attachWait, startHeld, engine: await spawnEngine(p, target, { attachWait, network: how, awaitGo: true, startHeld }) };
+    return { id, kind, attachWait, startHeld, plan, engine: await spawnEngine(p, target, { attachWait, network: how, awaitGo: true, startHeld }) };
   }
   const pipes = helperPipes();
   let engine: SpawnedEngine;
@@ -118,7 +135,7 @@ export async function startEarlyLaunch(plan: EarlyLaunchPlan, id: string = newCo
   } finally {
     engineHasHelperPipes(pipes);
   }
-  return { id, kind, attachWait, pipes, engine };
+  return { id, kind, attachWait, pipes, plan, engine };
 }
 
 /** Starts the pre-launch and leaves it in the slot for launchEngineEarly (or discardUnusedPrelaunch). */
@@ -141,17 +158,43 @@ export async function discardPrelaunch(pre: Prelaunch): Promise<void> {
   }
 }
 
+/** The launch of an engine started from a recipe, as a pre-launch (the outcome of its maps still to come). */
+export function recipePrelaunch(started: RecipeLaunch): Prelaunch {
+  const { recipe, id, child, logFile } = started;
+  const { kind, attachWait } = recipe.plan;
+  const program = recipe.args[recipe.args.indexOf('--') + 1] ?? 'node';
+  // A spawn that failed at once (the shim's file gone) has no pid: the usual launch says why.
+  const launched = child.pid === undefined ? Promise.reject(new Error('tsctr-shim could not be started')) : awaitLaunch(child, program, recipe.plan.mappings);
+  const launch = launched.then(
+    (launched): EarlyLaunch => ({ id, kind, attachWait, startHeld: recipe.startHeld, plan: recipe.plan, fromRecipe: true, engine: { child: launched, cgroup: undefined, logFile } }),
+    (err: unknown) => {
+      removeUnusedLaunchDirs(recipe.plan.paths, id);
+      throw err;
+    },
+  );
+  launch.catch(() => undefined);
+  return { plan: recipe.plan, id, launch, fromRecipe: true };
+}
+
+/** The waiting pre-launch (the bin script's, or its engine started from a recipe), if any. */
+function takeWaitingPrelaunch(): Prelaunch | undefined {
+  const pre = takePrelaunch<Prelaunch>();
+  const started = takeRecipeLaunch<RecipeLaunch>();
+  return pre ?? (started ? recipePrelaunch(started) : undefined);
+}
+
 /** Discards a pre-launch the command did not use (any command's end). */
 export async function discardUnusedPrelaunch(): Promise<void> {
-  const pre = takePrelaunch<Prelaunch>();
+  const pre = takeWaitingPrelaunch();
   if (pre) await discardPrelaunch(pre);
 }
 
 /** Launches the engine for the container `request` will create (or adopts the pre-launch), or returns undefined when it cannot go early. */
 export async function launchEngineEarly(p: StorePaths, request: CreateRequest, opts: { attachWait: boolean }): Promise<EarlyLaunch | undefined> {
   const plan = planEarlyLaunch(p, request, opts);
-  const pre = takePrelaunch<Prelaunch>();
-  if (pre && plan && sameEarlyLaunch(pre.plan, plan)) {
+  const pre = takeWaitingPrelaunch();
+  // A recipe never makes a cgroup: its engine does not serve a host where this container gets one.
+  if (pre && plan && sameEarlyLaunch(pre.plan, plan) && !(pre.fromRecipe && makesOwnCgroup(request))) {
     try {
       return await pre.launch;
     } catch {

@@ -4,8 +4,10 @@
  * the CLI's main module checks the slot after every command.
  */
 const SLOT = Symbol.for('tsctr.prelaunch');
+/** An engine started from a launch recipe (recipe-start.ts in the CLI), not yet turned into a pre-launch. */
+const RECIPE_SLOT = Symbol.for('tsctr.recipe-launch');
 
-type WithSlot<T> = typeof globalThis & { [SLOT]?: T };
+type WithSlot<T> = typeof globalThis & { [SLOT]?: T; [RECIPE_SLOT]?: T };
 
 export function putPrelaunch<T>(value: T): void {
   (globalThis as WithSlot<T>)[SLOT] = value;
@@ -19,6 +21,19 @@ export function takePrelaunch<T>(): T | undefined {
   return value;
 }
 
+export function putRecipeLaunch<T>(value: T): void {
+  (globalThis as WithSlot<T>)[RECIPE_SLOT] = value;
+}
+
+/** The engine started from a recipe, if any; the slot is empty afterwards. */
+export function takeRecipeLaunch<T>(): T | undefined {
+  const slot = globalThis as WithSlot<T>;
+  const value = slot[RECIPE_SLOT];
+  delete slot[RECIPE_SLOT];
+  return value;
+}
+
 export function hasPrelaunch(): boolean {
-  return (globalThis as WithSlot<unknown>)[SLOT] !== undefined;
+  const slot = globalThis as WithSlot<unknown>;
+  return slot[SLOT] !== undefined || slot[RECIPE_SLOT] !== undefined;
 }
