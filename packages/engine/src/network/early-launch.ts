@@ -9,7 +9,6 @@
  * engine from what its argv says before the CLI's own code is loaded. launchEngineEarly adopts it
  * when the checked flags ask for the same launch, and discards it otherwise.
  */
-import type { ChildProcess } from 'node:child_process';
 import { hasLimits } from '../cgroups/limits';
 import { makesOwnCgroup } from '../cgroups/container-cgroup';
 import type { StorePaths } from '../storage/paths';
@@ -22,6 +21,8 @@ import { abandonEngine, spawnEngine, type EngineLaunchTarget, type EngineNetwork
 import { closeHelperPipes, engineHasHelperPipes, helperPipes, networkedEngineLaunch, type HelperPipes } from './helper-pipes';
 import { networkKind, type NetworkKind } from './network-mode';
 import { awaitLaunch } from '../runtime/userns';
+import { adoptRawChild } from '../sys/adopt-child';
+import type { RawChild } from '../sys/raw-spawn';
 import type { LaunchRecipe } from './launch-recipe';
 import { putPrelaunch, takePrelaunch, takeRecipeLaunch } from './prelaunch-slot';
 
@@ -65,7 +66,7 @@ export interface Prelaunch {
 export interface RecipeLaunch {
   readonly recipe: LaunchRecipe;
   readonly id: string;
-  readonly child: ChildProcess;
+  readonly child: RawChild;
   readonly logFile: string;
 }
 
@@ -160,11 +161,10 @@ export async function discardPrelaunch(pre: Prelaunch): Promise<void> {
 
 /** The launch of an engine started from a recipe, as a pre-launch (the outcome of its maps still to come). */
 export function recipePrelaunch(started: RecipeLaunch): Prelaunch {
-  const { recipe, id, child, logFile } = started;
+  const { recipe, id, logFile } = started;
   const { kind, attachWait } = recipe.plan;
   const program = recipe.args[recipe.args.indexOf('--') + 1] ?? 'node';
-  // A spawn that failed at once (the shim's file gone) has no pid: the usual launch says why.
-  const launched = child.pid === undefined ? Promise.reject(new Error('tsctr-shim could not be started')) : awaitLaunch(child, program, recipe.plan.mappings);
+  const launched = awaitLaunch(adoptRawChild(started.child), program, recipe.plan.mappings);
   const launch = launched.then(
     (launched): EarlyLaunch => ({ id, kind, attachWait, startHeld: recipe.startHeld, plan: recipe.plan, fromRecipe: true, engine: { child: launched, cgroup: undefined, logFile } }),
     (err: unknown) => {

@@ -15,6 +15,7 @@ import type { IdMapEntry, IdMappings } from './idmap';
 import { sealedShimFd, shimBinaryPath } from './shim-binary';
 import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs } from './subids';
 import { loadDefaultMappings } from './subid-files';
+import type { EngineChild } from '../sys/raw-spawn';
 
 export type Namespace = 'mnt' | 'net' | 'uts' | 'ipc' | 'cgroup';
 export type StdioEntry = Extract<StdioOptions, readonly unknown[]>[number];
@@ -189,9 +190,9 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
 }
 
 /** Resolves when the shim's sync fd closes without a failure line: its program runs. */
-export function awaitLaunch(child: ChildProcess, program: string, mappings: IdMappings): Promise<ChildProcess> {
+export function awaitLaunch<C extends EngineChild>(child: C, program: string, mappings: IdMappings): Promise<C> {
   const sync = child.stdio[SYNC_FD] as Socket;
-  return new Promise<ChildProcess>((resolve, reject) => {
+  return new Promise<C>((resolve, reject) => {
     let failed = false;
     let message = '';
     const fail = (err: Error): void => {

@@ -5,7 +5,7 @@
  * stdin /dev/null, stdout and stderr appended to engine.log. Resolves when the engine reports on fd 4.
  */
 import * as fs from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import type { EngineChild } from '../../sys/raw-spawn';
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { TsctrError } from '../../errors';
@@ -81,7 +81,7 @@ export interface EngineLaunchTarget {
 
 /** A launched engine whose readiness line has not been read yet. */
 export interface SpawnedEngine {
-  readonly child: ChildProcess;
+  readonly child: EngineChild;
   readonly cgroup: PreparedCgroup | undefined;
   readonly logFile: string;
 }
