@@ -6,7 +6,8 @@
  *   await pipeline(source, check, destination);
  *   check.digest  // 'sha256:...'   check.bytes  // count
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { nodeCrypto } from '../sys/crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /** Digest algorithms we can verify (node's hash names are the same). */
@@ -17,7 +18,7 @@ export function isSupportedDigestAlgorithm(algorithm: string): boolean {
 }
 
 export function digestOf(bytes: Uint8Array, algorithm = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+  return `${algorithm}:${nodeCrypto().createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
 /** Raised when more bytes arrive than the descriptor's size. */
@@ -39,7 +40,7 @@ export class DigestCheck extends Transform {
     private readonly onBytes?: (bytes: number) => void,
   ) {
     super();
-    this.hash = createHash(algorithm);
+    this.hash = nodeCrypto().createHash(algorithm);
   }
 
   get bytes(): number {

@@ -4,7 +4,7 @@
  * configured. Its fds: 3 = read end of the exit pipe (only the engine writes), 4 = readiness pipe,
  * 5 = write end of the liveness pipe (only the helper holds it; the engine reads EOF when it ends).
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from '../sys/child-process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { TsctrError } from '../errors';
@@ -50,7 +50,7 @@ export async function startHelper(spec: HelperSpawn, pipes: HelperPipes): Promis
   const log = fs.openSync(spec.logFile, 'a', 0o600);
   let child;
   try {
-    child = spawn(spec.file, [...spec.args], {
+    child = childProcess().spawn(spec.file, [...spec.args], {
       argv0: spec.argv0 ?? spec.file,
       cwd: spec.cwd,
       detached: true,

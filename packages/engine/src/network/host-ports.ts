@@ -1,5 +1,5 @@
 /** Host side of published ports: free random ports at create, and a clear refusal of a port in use at start. */
-import * as dgram from 'node:dgram';
+import type * as Dgram from 'node:dgram';
 import * as net from 'node:net';
 import { TsctrError, errnoCode } from '../errors';
 import type { PortMapping } from './types';
@@ -12,7 +12,8 @@ function bindAddress(m: PortMapping): string {
 function probe(m: PortMapping, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     if (m.protocol === 'udp') {
-      const socket = dgram.createSocket(net.isIPv6(bindAddress(m)) ? 'udp6' : 'udp4');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- only a UDP publish loads it
+      const socket = (require('node:dgram') as typeof Dgram).createSocket(net.isIPv6(bindAddress(m)) ? 'udp6' : 'udp4');
       socket.once('error', (err) => {
         socket.close();
         reject(err);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../sys/crypto';
 import { pipeline } from 'node:stream/promises';
 import { TsctrError } from '../errors';
 import type { StorePaths } from './paths';
@@ -37,7 +37,7 @@ export async function tempPathForDownload(paths: StorePaths): Promise<string> {
 }
 
 export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   await pipeline(fs.createReadStream(file), hash);
   return `sha256:${hash.digest('hex')}`;
 }

@@ -1,5 +1,5 @@
 /** Pure: strict sha256 digests (they become file names) and the OCI chain id. */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../sys/crypto';
 import { TsctrError } from '../errors';
 
 const SHA256_DIGEST = /^sha256:([0-9a-f]{64})$/;
@@ -21,7 +21,7 @@ export function isSha256Hex(hex: string): boolean {
 }
 
 export function sha256Digest(data: string | Uint8Array): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  return `sha256:${nodeCrypto().createHash('sha256').update(data).digest('hex')}`;
 }
 
 /**

@@ -16,7 +16,7 @@
  * Run as root in the user namespace (the worker) so that chown to the image's ids works.
  */
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../sys/crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
@@ -56,7 +56,7 @@ const SMALL_FILE_BYTES = 1024 * 1024;
 
 /** Hashes and counts the bytes that flow through. */
 class DigestingPassThrough extends Transform {
-  readonly hash = createHash('sha256');
+  readonly hash = nodeCrypto().createHash('sha256');
   size = 0;
   override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
     this.hash.update(chunk);

@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../sys/crypto';
 import { TsctrError } from '../errors';
 import type { StorePaths } from './paths';
 import { layersDir, shortLinksDir, tmpDir } from './layout';
@@ -72,7 +72,7 @@ export function layerDiffDir(paths: StorePaths, chainId: string): string {
  * of one layer agree on it.
  */
 export function shortLinkId(chainId: string): string {
-  const digest = createHash('sha256').update(chainId).digest();
+  const digest = nodeCrypto().createHash('sha256').update(chainId).digest();
   let bits = 0;
   let value = 0;
   let out = '';

@@ -3,14 +3,14 @@
  * entry of a live process from the leftovers of one that died (pids are reused; start times are not).
  */
 import { processStartTime } from '../sys/proc';
-import { randomBytes } from 'node:crypto';
+import { urandomBytes } from '../sys/random';
 
 let ownStartTime: string | undefined;
 
 /** A fresh name `<kind>-<pid>-<starttime>-<random>` for an entry in R/tmp. */
 export function newTempName(kind: string): string {
   ownStartTime ??= processStartTime(process.pid) ?? '0';
-  return `${kind}-${process.pid}-${ownStartTime}-${randomBytes(8).toString('hex')}`;
+  return `${kind}-${process.pid}-${ownStartTime}-${urandomBytes(8).toString('hex')}`;
 }
 
 export interface TempNameOwner {

@@ -15,3 +15,13 @@ export function urandomBytes(n: number): Buffer {
   }
   return buf;
 }
+
+/** An unbiased integer in [0, n) for 0 < n <= 2**32 (rejection sampling over 32-bit draws). */
+export function urandomInt(n: number, bytes: (n: number) => Buffer = urandomBytes): number {
+  if (!Number.isInteger(n) || n <= 0 || n > 2 ** 32) throw new RangeError(`urandomInt: bad range ${n}`);
+  const limit = 2 ** 32 - (2 ** 32 % n);
+  for (;;) {
+    const value = bytes(4).readUInt32BE(0);
+    if (value < limit) return value % n;
+  }
+}

@@ -1,5 +1,5 @@
 /** Container names: the user's (validated like podman) or generated like podman's adjective_surname. */
-import { randomInt } from 'node:crypto';
+import { urandomInt } from '../../sys/random';
 import { TsctrError } from '../../errors';
 
 const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
@@ -44,7 +44,7 @@ const SURNAMES = [
  * A generated name not in `taken`. After a few collisions a digit is appended (as moby does), so
  * this always terminates.
  */
-export function generateContainerName(taken: ReadonlySet<string>, pick: (n: number) => number = randomInt): string {
+export function generateContainerName(taken: ReadonlySet<string>, pick: (n: number) => number = urandomInt): string {
   for (let attempt = 0; ; attempt++) {
     const base = `${ADJECTIVES[pick(ADJECTIVES.length)]}_${SURNAMES[pick(SURNAMES.length)]}`;
     const name = attempt < 10 ? base : `${base}${attempt}`;

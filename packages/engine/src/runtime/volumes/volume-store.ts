@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { TsctrError, errnoCode } from '../../errors';
+import { urandomBytes } from '../../sys/random';
 import { readJsonFile, writeFileAtomic } from '../../storage/atomic';
 import { withStoreLock } from '../../storage/lock';
 import { tmpDir } from '../../storage/layout';
@@ -24,7 +24,7 @@ export function noSuchVolumeError(name: string): TsctrError {
   return new TsctrError(`no volume with name "${name}" found: no such volume`);
 }
 
-export const newAnonymousVolumeName = (): string => randomBytes(32).toString('hex');
+export const newAnonymousVolumeName = (): string => urandomBytes(32).toString('hex');
 
 export function readVolume(p: StorePaths, name: string): Promise<VolumeRecord | undefined> {
   return readJsonFile(volumeRecordPath(p, name), isVolumeRecord);
