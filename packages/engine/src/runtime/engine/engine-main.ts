@@ -7,8 +7,32 @@ import { removeUnusedLaunchDirs } from '../containers/launch-dirs';
 import { waitForIdMaps } from '../id-maps-ready';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
-import { ReadyReporter, waitForGo } from './ready-fd';
+import { ReadyReporter, goArrived, waitForGo } from './ready-fd';
 import { trace } from '../../trace';
+import { sealedShimFd } from '../shim-binary';
+
+/**
+ * What every start needs that the record does not decide, done while the CLI is still writing the
+ * record (off the critical path then); each step is left for later once `go` is there. A failure
+ * only leaves the work for where it is needed, which reports it.
+ */
+const WARM_UP: readonly (() => unknown)[] = [
+  sealedShimFd,
+  // net.Server#listen loads node:cluster (and child_process) on its first call: ~1 ms.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  () => require('node:cluster'),
+];
+
+function warmUpUntilGo(readyFd: number): void {
+  for (const step of WARM_UP) {
+    if (goArrived(readyFd)) return;
+    try {
+      step();
+    } catch {
+      return;
+    }
+  }
+}
 
 async function main(): Promise<void> {
   trace('engine-main');
@@ -22,6 +46,7 @@ async function main(): Promise<void> {
     // The CLI closes the fd instead when it could not create the container (or died): nothing to do then.
     let afterGo: Buffer | undefined;
     if (args.awaitGo && args.readyFd !== undefined) {
+      warmUpUntilGo(args.readyFd);
       afterGo = await waitForGo(args.readyFd);
       if (!afterGo) {
         removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);

@@ -1,6 +1,6 @@
 /** The one JSON line the engine reports to the CLI that launched it (docs/architecture.md, "Engine"). */
 import * as fs from 'node:fs';
-import { fcntl, F_SETFD, FD_CLOEXEC } from '../../sys/libc';
+import { fcntl, ioctlPtr, F_SETFD, FD_CLOEXEC } from '../../sys/libc';
 
 export type ReadyEvent =
   | { readonly event: 'listening' }
@@ -44,6 +44,19 @@ export class ReadyReporter {
       return undefined;
     }
   }
+}
+
+const FIONREAD = 0x541b;
+
+/** Whether the CLI has written to the ready fd already (bytes wait to be read); false when that cannot be told. */
+export function goArrived(fd: number): boolean {
+  const count = Buffer.alloc(4);
+  try {
+    ioctlPtr(fd, FIONREAD, count);
+  } catch {
+    return false;
+  }
+  return count.readInt32LE(0) > 0;
 }
 
 /**

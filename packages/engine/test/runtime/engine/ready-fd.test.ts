@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { pipe2 } from '../../../src/sys/fd';
-import { waitForGo } from '../../../src/runtime/engine/ready-fd';
+import { goArrived, waitForGo } from '../../../src/runtime/engine/ready-fd';
 
 describe('waitForGo', () => {
   const withPipe = async (write: (fd: number) => void): Promise<Buffer | undefined> => {
@@ -29,5 +29,27 @@ describe('waitForGo', () => {
   it('is undefined when the writer closes without it or says something else', async () => {
     expect(await withPipe(() => undefined)).toBeUndefined();
     expect(await withPipe((fd) => fs.writeSync(fd, 'stop\n'))).toBeUndefined();
+  });
+});
+
+describe('goArrived', () => {
+  it('tells whether bytes wait on the fd, without reading them', () => {
+    const [readFd, writeFd] = pipe2();
+    try {
+      expect(goArrived(readFd)).toBe(false);
+      fs.writeSync(writeFd, 'go\n');
+      expect(goArrived(readFd)).toBe(true);
+      expect(goArrived(readFd)).toBe(true);
+      const buf = Buffer.alloc(8);
+      expect(fs.readSync(readFd, buf, 0, 8, null)).toBe(3);
+      expect(goArrived(readFd)).toBe(false);
+    } finally {
+      fs.closeSync(readFd);
+      fs.closeSync(writeFd);
+    }
+  });
+
+  it('says no for an fd it cannot ask', () => {
+    expect(goArrived(-1)).toBe(false);
   });
 });
