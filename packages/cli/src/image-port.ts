@@ -1,8 +1,14 @@
-/** Connects the container image policy (engine image-source) to the image index and the pull. */
+/**
+ * Connects the container image policy (engine image-source) to the image index and the pull. The
+ * lookup reads synchronously: `run` waits for nothing else meanwhile, and fs.promises would cost
+ * its load and a thread-pool round trip per file.
+ */
 import * as path from 'node:path';
 import { bundled } from '@tsctr/engine/install-layout';
-import { openImageIndex } from '@tsctr/engine/image/image-catalog-store';
 import { matchImage } from '@tsctr/engine/image/image-match';
+import { checkedImageConfig } from '@tsctr/engine/image/stored-image-config';
+import { readBlobJsonSync } from '@tsctr/engine/storage/blobs';
+import { listImagesSync, type ImageRecord } from '@tsctr/engine/storage/images';
 import type { ImageSourcePort } from '@tsctr/engine/runtime/containers/image-source';
 import type { StorePaths } from '@tsctr/engine/storage/paths';
 
@@ -12,10 +18,12 @@ import type { StorePaths } from '@tsctr/engine/storage/paths';
 const loadPullEntry = (): typeof import('./pull-entry') => require(path.join(__dirname, bundled ? 'tsctr-pull.bundle.js' : 'pull-entry'));
 
 export function createImageSource(paths: StorePaths, opts: { quiet: boolean }): ImageSourcePort {
-  const index = openImageIndex(paths);
+  // What findLocal read, for readRuntimeConfig right after it.
+  let listed: ImageRecord[] | undefined;
   return {
     findLocal: async (input) => {
-      const match = matchImage(await (await index).list(), input);
+      listed = listImagesSync(paths);
+      const match = matchImage(listed, input);
       if (!match) return undefined;
       return { id: match.image.id, name: match.name ?? match.image.names[0] ?? match.image.id, layers: match.image.layers };
     },
@@ -29,9 +37,9 @@ export function createImageSource(paths: StorePaths, opts: { quiet: boolean }): 
       }
     },
     readRuntimeConfig: async (imageId) => {
-      const image = (await (await index).list()).find((i) => i.id === imageId);
+      const image = (listed ?? listImagesSync(paths)).find((i) => i.id === imageId);
       if (!image) return {};
-      return (await (await index).readConfig(image)).config ?? {};
+      return checkedImageConfig(image, readBlobJsonSync(paths, image.configDigest)).config ?? {};
     },
   };
 }

@@ -3,8 +3,6 @@
  * records and the container records. Changes run under the store lock (storage/images takes it;
  * nested calls reuse it).
  */
-import { isImageConfig, type ImageConfig } from 'oci-spec-types';
-import { TsctrError } from '../errors';
 import { readBlobJson } from '../storage/blobs';
 import { containerImageUses, listImages, recordImage, removeImage, tagImage, untagImage, type ImageRecordInput } from '../storage/images';
 import { cleanStaleTemp, readLayerRecord } from '../storage/layers';
@@ -12,6 +10,7 @@ import { withStoreLock } from '../storage/lock';
 import type { StorePaths } from '../storage/paths';
 import { removeContainer } from '../runtime/containers/remove';
 import type { ImageIndexPort } from './image-catalog';
+import { checkedImageConfig } from './stored-image-config';
 
 /** Records a pulled image; leftovers of killed pulls in R/tmp are cleared afterwards. */
 export async function recordPulledImage(paths: StorePaths, record: ImageRecordInput): Promise<void> {
@@ -25,11 +24,7 @@ export async function openImageIndex(paths: StorePaths): Promise<ImageIndexPort>
   return {
     list: () => listImages(paths),
     locked: (fn) => withStoreLock(paths, fn),
-    readConfig: async (image) => {
-      const config = await readBlobJson(paths, image.configDigest);
-      if (!isImageConfig(config)) throw new TsctrError(`the config of image ${image.id.slice(0, 12)} in the store is damaged: remove the image and pull it again`);
-      return config as ImageConfig;
-    },
+    readConfig: async (image) => checkedImageConfig(image, await readBlobJson(paths, image.configDigest)),
     layersSize: async (image) => {
       if (image.size !== undefined) return image.size; // absent in records written before sizes were kept
       let total = 0;

@@ -98,22 +98,39 @@ export async function writeBlob(paths: StorePaths, data: Uint8Array, expected?: 
   return digest;
 }
 
-export async function readBlob(paths: StorePaths, digest: string): Promise<Buffer> {
-  try {
-    return await fs.promises.readFile(blobPath(paths, digest));
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') throw new TsctrError(`blob ${digest} is not in the store; pull the image again`, 125, { cause: err });
-    throw err;
-  }
+function blobReadError(digest: string, err: unknown): unknown {
+  return errnoCode(err) === 'ENOENT' ? new TsctrError(`blob ${digest} is not in the store; pull the image again`, 125, { cause: err }) : err;
 }
 
-export async function readBlobJson(paths: StorePaths, digest: string): Promise<unknown> {
-  const data = await readBlob(paths, digest);
+function parseBlobJson(digest: string, data: Buffer): unknown {
   try {
     return JSON.parse(data.toString('utf8'));
   } catch (err) {
     throw new TsctrError(`blob ${digest} is not valid JSON`, 125, { cause: err });
   }
+}
+
+export async function readBlob(paths: StorePaths, digest: string): Promise<Buffer> {
+  try {
+    return await fs.promises.readFile(blobPath(paths, digest));
+  } catch (err) {
+    throw blobReadError(digest, err);
+  }
+}
+
+export async function readBlobJson(paths: StorePaths, digest: string): Promise<unknown> {
+  return parseBlobJson(digest, await readBlob(paths, digest));
+}
+
+/** readBlobJson without the thread pool (`run`'s image lookup, which waits for nothing else). */
+export function readBlobJsonSync(paths: StorePaths, digest: string): unknown {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(blobPath(paths, digest));
+  } catch (err) {
+    throw blobReadError(digest, err);
+  }
+  return parseBlobJson(digest, data);
 }
 
 export function openBlobStream(paths: StorePaths, digest: string): fs.ReadStream {

@@ -12,7 +12,7 @@ import { TsctrError } from '../errors';
 import { matchImage, type ImageMatch } from '../image/image-match';
 import type { StorePaths } from './paths';
 import { containersDir, imagesIndexPath } from './layout';
-import { readJsonFile, writeJsonFileAtomic } from './atomic';
+import { readJsonFile, readJsonFileSync, writeJsonFileAtomic } from './atomic';
 import { withStoreLock } from './lock';
 import { readdirIfExists } from './readdir-if-exists';
 import { isSha256Digest, isSha256Hex } from './digest';
@@ -74,6 +74,11 @@ function isIndexFile(v: unknown): v is ImageIndexFile {
 /** Every image in the store (no lock needed). */
 export async function listImages(paths: StorePaths): Promise<ImageRecord[]> {
   return [...((await readJsonFile(imagesIndexPath(paths), isIndexFile))?.images ?? [])];
+}
+
+/** listImages without the thread pool (`run`'s image lookup, which waits for nothing else). */
+export function listImagesSync(paths: StorePaths): ImageRecord[] {
+  return [...(readJsonFileSync(imagesIndexPath(paths), isIndexFile)?.images ?? [])];
 }
 
 async function writeImages(paths: StorePaths, images: readonly ImageRecord[]): Promise<void> {

@@ -16,3 +16,13 @@ export async function direntsIfExists(dir: string): Promise<fs.Dirent[]> {
     throw err;
   }
 }
+
+/** readdirIfExists without the thread pool, for a caller that waits for nothing else. */
+export function readdirIfExistsSync(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return [];
+    throw err;
+  }
+}

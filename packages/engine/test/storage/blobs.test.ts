@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { blobPath, hasBlob, listBlobs, publishBlob, readBlob, readBlobJson, removeBlobs, tempPathForDownload, writeBlob } from '../../src/storage/blobs';
+import { blobPath, hasBlob, listBlobs, publishBlob, readBlob, readBlobJson, readBlobJsonSync, removeBlobs, tempPathForDownload, writeBlob } from '../../src/storage/blobs';
 import { chainIds, sha256Digest, sha256Hex } from '../../src/storage/digest';
 import { isStaleTempName, newTempName, parseTempName } from '../../src/storage/tempnames';
 import { processStartTime } from '../../src/sys/proc';
@@ -61,7 +61,17 @@ describe('blob store', () => {
     expect(await hasBlob(paths, digest)).toBe(true);
     expect(await readBlob(paths, digest)).toEqual(data);
     expect(await readBlobJson(paths, digest)).toEqual({ hello: 'world' });
+    expect(readBlobJsonSync(paths, digest)).toEqual({ hello: 'world' });
     expect(await listBlobs(paths)).toEqual([digest]);
+  });
+
+  it('names a missing blob and the fix, and a blob that is not JSON, in both reads', async () => {
+    const missing = sha256Digest('never stored');
+    await expect(readBlobJson(paths, missing)).rejects.toThrow(`blob ${missing} is not in the store; pull the image again`);
+    expect(() => readBlobJsonSync(paths, missing)).toThrow(`blob ${missing} is not in the store; pull the image again`);
+    const notJson = await writeBlob(paths, Buffer.from('{not json'));
+    await expect(readBlobJson(paths, notJson)).rejects.toThrow(`blob ${notJson} is not valid JSON`);
+    expect(() => readBlobJsonSync(paths, notJson)).toThrow(`blob ${notJson} is not valid JSON`);
   });
 
   it('refuses a temp file whose content does not match, naming the digest, and removes it', async () => {

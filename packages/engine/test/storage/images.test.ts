@@ -9,6 +9,7 @@ import {
   findImage,
   garbageCollect,
   listImages,
+  listImagesSync,
   recordImage,
   removeImage,
   repoDigestsFor,
@@ -85,6 +86,7 @@ describe('pure index helpers', () => {
     const busybox = await storeImage('localhost:5000/busybox:latest', ['base']);
     await storeImage('localhost:5000/fixtures/layers:latest', ['base', 'more']);
     expect((await listImages(paths)).map((i) => i.names)).toEqual([['localhost:5000/busybox:latest'], ['localhost:5000/fixtures/layers:latest']]);
+    expect(listImagesSync(paths)).toEqual(await listImages(paths));
     expect(busybox.size).toBeGreaterThan(0);
     expect(busybox.repoDigests).toEqual([`localhost:5000/busybox@${busybox.digest}`]);
     expect((await findImage(paths, 'localhost:5000/busybox'))?.image.id).toBe(busybox.id);

@@ -8,7 +8,7 @@ import { TsctrError } from '../../errors';
 import { replaceFileSync } from '../../storage/atomic';
 import { withStoreLock } from '../../storage/lock';
 import { containersDir } from '../../storage/layout';
-import { readdirIfExists } from '../../storage/readdir-if-exists';
+import { readdirIfExists, readdirIfExistsSync } from '../../storage/readdir-if-exists';
 import type { StorePaths } from '../../storage/paths';
 import type { ContainerConfig, ContainerState } from '../container-types';
 import { newContainerId, isFullContainerId } from './ids';
@@ -18,7 +18,7 @@ import {
 import { effectiveState, isStale } from './liveness';
 import { generateContainerName, validateContainerName } from './names';
 import {
-  readContainerConfig, readContainerRecord, readContainerState, writeContainerConfig, writeContainerState,
+  readContainerConfig, readContainerFilesSync, readContainerRecord, readContainerState, writeContainerConfig, writeContainerState,
   type ContainerRecord,
 } from './records';
 
@@ -42,6 +42,17 @@ export function noSuchContainerError(ref: string): TsctrError {
 /** Ids of every directory under R/containers (complete or not). */
 async function containerIds(p: StorePaths): Promise<string[]> {
   return (await readdirIfExists(containersDir(p))).filter(isFullContainerId);
+}
+
+/**
+ * Id and name of every complete record, read synchronously: createContainer holds the store lock
+ * and waits for nothing else, so thread-pool round trips would only add time to `run`.
+ */
+function recordNamesSync(p: StorePaths): { readonly id: string; readonly name: string }[] {
+  return readdirIfExistsSync(containersDir(p)).filter(isFullContainerId).flatMap((id) => {
+    const { config, state } = readContainerFilesSync(p, id);
+    return config && state ? [{ id: config.id, name: config.name }] : [];
+  });
 }
 
 /** Every complete record with its effective (liveness-checked) state, newest first. */
@@ -85,10 +96,10 @@ export async function findContainer(p: StorePaths, ref: string): Promise<Contain
 export async function createContainer(p: StorePaths, requestedName: string | undefined, build: (identity: ContainerIdentity) => ContainerConfig, presetId?: string): Promise<ContainerRecord> {
   if (requestedName !== undefined) validateContainerName(requestedName);
   return withStoreLock(p, async () => {
-    const existing = await listContainers(p);
-    const name = requestedName ?? generateContainerName(new Set(existing.map((r) => r.config.name)));
-    const holder = existing.find((r) => r.config.name === name);
-    if (holder) throw nameInUseError(name, holder.config.id);
+    const existing = recordNamesSync(p);
+    const name = requestedName ?? generateContainerName(new Set(existing.map((r) => r.name)));
+    const holder = existing.find((r) => r.name === name);
+    if (holder) throw nameInUseError(name, holder.id);
     const id = presetId ?? newContainerId();
     const config = build({ id, name, created: new Date().toISOString() });
     if (config.id !== id || config.name !== name) throw new Error('createContainer: build() must keep the given id and name');
