@@ -7,6 +7,8 @@ import { removeUnusedLaunchDirs } from '../containers/launch-dirs';
 import { waitForIdMaps } from '../id-maps-ready';
 import { parseEngineArgs } from './args';
 import { Engine } from './engine';
+import { listenEarly, type EarlyControl } from './control-server';
+import { controlSocketPath } from '../containers/layout';
 import { ReadyReporter, goArrived, waitForGo } from './ready-fd';
 import { trace } from '../../trace';
 import { sealedShimFd } from '../shim-binary';
@@ -16,12 +18,7 @@ import { sealedShimFd } from '../shim-binary';
  * record (off the critical path then); each step is left for later once `go` is there. A failure
  * only leaves the work for where it is needed, which reports it.
  */
-const WARM_UP: readonly (() => unknown)[] = [
-  sealedShimFd,
-  // net.Server#listen loads node:cluster (and child_process) on its first call: ~1 ms.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  () => require('node:cluster'),
-];
+const WARM_UP: readonly (() => unknown)[] = [sealedShimFd];
 
 function warmUpUntilGo(readyFd: number): void {
   for (const step of WARM_UP) {
@@ -45,7 +42,10 @@ async function main(): Promise<void> {
     ready = new ReadyReporter(args.readyFd);
     // The CLI closes the fd instead when it could not create the container (or died): nothing to do then.
     let afterGo: Buffer | undefined;
+    let control: EarlyControl | undefined;
     if (args.awaitGo && args.readyFd !== undefined) {
+      // The id is fixed by the launch: its socket can be bound while the CLI still writes the record.
+      control = listenEarly(controlSocketPath({ root: args.root, runRoot: args.runroot }, args.id));
       warmUpUntilGo(args.readyFd);
       afterGo = await waitForGo(args.readyFd);
       if (!afterGo) {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     // Launched with --exec-unmapped: the maps were being written while Node started.
     await waitForIdMaps();
     trace('engine-go');
-    const engine = await Engine.load(args, ready, afterGo);
+    const engine = await Engine.load(args, ready, afterGo, control);
     await engine.run();
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

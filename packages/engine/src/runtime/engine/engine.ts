@@ -22,7 +22,7 @@ import { applyMountPlan, remountReadOnly } from './apply-mounts';
 import { deleteRemovedContainer, hideRemovedContainer, releaseContainer } from './container-end';
 import { generatedMountsToApply, splitAroundUserMounts } from './user-mount-order';
 import type { EngineArgs } from './args';
-import { ControlServer, type ControlClient, type ControlHandler } from './control-server';
+import { ControlServer, type ControlClient, type ControlHandler, type EarlyControl } from './control-server';
 import { chooseRootfsDriver, type RootfsDriverChoice } from './rootfs-driver';
 import { ClientSessions } from './client-sessions';
 import type { ExecService } from './exec-session';
@@ -82,6 +82,7 @@ export class Engine implements ControlHandler {
   private pendingBytes = 0;
   /** Bytes the CLI sent behind `go` on the ready socket pair, read with it (see Engine.load). */
   private afterGo: Buffer | undefined;
+  private earlyControl: EarlyControl | undefined;
   private readonly firstAttach: Promise<void>;
   private resolveFirstAttach!: () => void;
   private exitReport: ExitReport | undefined;
@@ -108,9 +109,12 @@ export class Engine implements ControlHandler {
     this.firstAttach = new Promise((resolve) => (this.resolveFirstAttach = resolve));
   }
 
-  /** Reads the record; the engine is then ready to prepare(). */
-  /** `afterGo`: what the CLI sent behind `go` on the ready fd (a --start-held run's attach request). */
-  static async load(args: EngineArgs, ready: ReadyReporter, afterGo?: Buffer): Promise<Engine> {
+  /**
+   * Reads the record; the engine is then ready to run(). `afterGo`: what the CLI sent behind `go`
+   * on the ready fd (a --start-held run's attach request); `control`: the control socket when the
+   * engine bound it before `go` (engine-main.ts).
+   */
+  static async load(args: EngineArgs, ready: ReadyReporter, afterGo?: Buffer, control?: EarlyControl): Promise<Engine> {
     const paths: StorePaths = { root: args.root, runRoot: args.runroot };
     const { config, state } = readContainerFilesSync(paths, args.id);
     if (!config) throw new TsctrError(`container ${args.id} has no config.json in ${containerDir(paths, args.id)}`);
@@ -118,6 +122,7 @@ export class Engine implements ControlHandler {
     const owner = containerOwner(paths, args.id);
     const engine = new Engine(args, paths, config, new StateWriter(paths, args.id, initial, owner), ready, owner);
     engine.afterGo = afterGo;
+    engine.earlyControl = control;
     return engine;
   }
 
@@ -143,12 +148,16 @@ export class Engine implements ControlHandler {
     // itself up while this process opens the control socket.
     if (this.args.attachWait && this.args.startHeld) void this.start();
     const socketPath = controlSocketPath(this.paths, this.config.id);
-    this.server = new ControlServer(socketPath, this);
-    await this.server.listen();
+    const early = this.earlyControl;
+    this.server = early?.server ?? new ControlServer(socketPath);
+    this.server.serve(this);
+    await (early?.listening ?? this.server.listen());
     for (const file of [path.dirname(socketPath), socketPath]) fs.chownSync(file, this.owner.uid, this.owner.gid);
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void this.shutdown());
     if (this.args.attachWait) {
-      await this.state.write(this.state.current);
+      // The engine's pid goes into the state right behind the report (the StateWriter keeps its
+      // writes in order, so the running state still comes after it): the CLI is told sooner.
+      const recorded = this.state.write(this.state.current);
       if (this.args.startHeld) {
         // The CLI goes on using the ready socket pair as its attach connection: it sent the attach
         // request right behind `go`, so it is served now, without a connect or the request's round trip.
@@ -162,6 +171,7 @@ export class Engine implements ControlHandler {
         this.ready.report({ event: 'listening' });
       }
       trace('engine-listening');
+      await recorded;
       // While the CLI connects, the attach's start then only has to spawn.
       if (!this.args.startHeld) setImmediate(() => this.planInit());
       return;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ControlServer, type ControlClient, type ControlHandler } from '../../../src/runtime/engine/control-server';
+import { ControlServer, listenEarly, type ControlClient, type ControlHandler } from '../../../src/runtime/engine/control-server';
 import { Frame, FrameDecoder, encodeFrame, type ControlReply, type ControlRequest, type DecodedFrame } from '../../../src/runtime/control-protocol';
 
 class FakeHandler implements ControlHandler {
@@ -124,5 +124,53 @@ describe('ControlServer', () => {
     const [reply] = await c.next(1);
     expect(JSON.parse(reply!.payload.toString())).toEqual({ ok: false, error: 'request is not valid JSON' });
     c.socket.destroy();
+  });
+});
+
+describe('a control socket bound before the engine has its container (listenEarly)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctl-early-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is bound when listenEarly returns, restoring the working directory and umask at once', async () => {
+    const socketPath = path.join(dir, 'run', 'ctl.sock');
+    const cwd = process.cwd();
+    const mask = process.umask();
+    const early = listenEarly(socketPath);
+    expect(early).toBeDefined();
+    expect(fs.statSync(socketPath).isSocket()).toBe(true);
+    expect(process.cwd()).toBe(cwd);
+    expect(process.umask()).toBe(mask);
+    await early!.listening;
+    expect(fs.statSync(socketPath).mode & 0o777).toBe(0o600);
+    early!.server.serve(new FakeHandler());
+    await early!.server.finish({ exitCode: 0 });
+  });
+
+  it('keeps what clients send before serve() and answers it once the handler is there', async () => {
+    const socketPath = path.join(dir, 'ctl.sock');
+    const early = listenEarly(socketPath)!;
+    await early.listening;
+    const c = await connect(socketPath);
+    c.socket.write(encodeFrame(Frame.Request, { op: 'state' }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(c.frames).toEqual([]);
+    const handler = new FakeHandler();
+    early.server.serve(handler);
+    const [reply] = await c.next(1);
+    expect(JSON.parse(reply!.payload.toString())).toEqual({ ok: true });
+    expect(handler.requests).toEqual([{ op: 'state' }]);
+    c.socket.destroy();
+    await early.server.finish({ exitCode: 0 });
+  });
+
+  it('returns undefined when the socket cannot be made (the engine then listens where it always did)', () => {
+    const notDir = path.join(dir, 'file');
+    fs.writeFileSync(notDir, '');
+    expect(listenEarly(path.join(notDir, 'ctl.sock'))).toBeUndefined();
+    fs.mkdirSync(path.join(dir, 'ctl.sock'));
+    expect(listenEarly(path.join(dir, 'ctl.sock'))).toBeUndefined();
   });
 });
