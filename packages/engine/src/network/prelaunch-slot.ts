@@ -7,33 +7,29 @@ const SLOT = Symbol.for('tsctr.prelaunch');
 /** An engine started from a launch recipe (recipe-start.ts in the CLI), not yet turned into a pre-launch. */
 const RECIPE_SLOT = Symbol.for('tsctr.recipe-launch');
 
-type WithSlot<T> = typeof globalThis & { [SLOT]?: T; [RECIPE_SLOT]?: T };
+type Slot = typeof SLOT | typeof RECIPE_SLOT;
+type WithSlots = typeof globalThis & { [key in Slot]?: unknown };
 
-export function putPrelaunch<T>(value: T): void {
-  (globalThis as WithSlot<T>)[SLOT] = value;
+function put(key: Slot, value: unknown): void {
+  (globalThis as WithSlots)[key] = value;
 }
 
+/** What `key` holds, if anything; the slot is empty afterwards. */
+function take<T>(key: Slot): T | undefined {
+  const slots = globalThis as WithSlots;
+  const value = slots[key] as T | undefined;
+  delete slots[key];
+  return value;
+}
+
+export const putPrelaunch = <T>(value: T): void => put(SLOT, value);
 /** The waiting pre-launch, if any; the slot is empty afterwards. */
-export function takePrelaunch<T>(): T | undefined {
-  const slot = globalThis as WithSlot<T>;
-  const value = slot[SLOT];
-  delete slot[SLOT];
-  return value;
-}
-
-export function putRecipeLaunch<T>(value: T): void {
-  (globalThis as WithSlot<T>)[RECIPE_SLOT] = value;
-}
-
+export const takePrelaunch = <T>(): T | undefined => take<T>(SLOT);
+export const putRecipeLaunch = <T>(value: T): void => put(RECIPE_SLOT, value);
 /** The engine started from a recipe, if any; the slot is empty afterwards. */
-export function takeRecipeLaunch<T>(): T | undefined {
-  const slot = globalThis as WithSlot<T>;
-  const value = slot[RECIPE_SLOT];
-  delete slot[RECIPE_SLOT];
-  return value;
-}
+export const takeRecipeLaunch = <T>(): T | undefined => take<T>(RECIPE_SLOT);
 
 export function hasPrelaunch(): boolean {
-  const slot = globalThis as WithSlot<unknown>;
-  return slot[SLOT] !== undefined || slot[RECIPE_SLOT] !== undefined;
+  const slots = globalThis as WithSlots;
+  return slots[SLOT] !== undefined || slots[RECIPE_SLOT] !== undefined;
 }
