@@ -280,6 +280,25 @@ describe('helpers are never left behind', () => {
     await tsctr(['rm', '-f', id, other]);
   });
 
+  it('a helper that fails while the engine starts: its output and exit status, exit 125, no engine, helper or container left', async () => {
+    const fakeDir = path.join(store.dir, 'fake-slirp');
+    fs.mkdirSync(fakeDir, { recursive: true });
+    fs.writeFileSync(path.join(fakeDir, 'slirp4netns'), '#!/bin/sh\necho "fake slirp4netns: no tap today" >&2\nexit 3\n', { mode: 0o755 });
+    const u = userInfo(TEST_USER);
+    for (const f of [fakeDir, path.join(fakeDir, 'slirp4netns')]) fs.chownSync(f, u.uid, u.gid);
+    const engines = (): string[] => fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => readProc(pid, 'cmdline').includes('engine-main')
+      && readProc(pid, 'environ').split('\0').includes(`XDG_RUNTIME_DIR=${store.env.XDG_RUNTIME_DIR}`));
+    const before = { engines: engines(), helpers: helpers() };
+    const run = await runTsctr(['run', '--rm', '--name', 'nohelper', BUSYBOX, 'true'], { store, env: { PATH: `${fakeDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` } });
+    expect(run.exitCode).toBe(125);
+    expect(run.stderr).toContain('slirp4netns exited before the network was ready (exit status 3)');
+    expect(run.stderr).toContain('fake slirp4netns: no tap today');
+    for (let i = 0; i < 100 && engines().length > before.engines.length; i++) await sleep(50);
+    expect(engines()).toEqual(before.engines);
+    expect(helpers()).toEqual(before.helpers);
+    expect((await tsctr(['ps', '-a', '--format', '{{.Names}}'])).stdout).not.toMatch(/^nohelper$/m);
+  });
+
   it('a host port in use fails the start with a clear message, nothing running, the container still created', async () => {
     const busy = net.createServer();
     await new Promise<void>((resolve) => busy.listen(0, '0.0.0.0', resolve));

@@ -88,21 +88,30 @@ export async function launchContainer(p: StorePaths, config: ContainerConfig, op
   } finally {
     engineHasHelperPipes(pipes);
   }
-  return connectNetworkHelper(p, config, launched, pipes, opts);
+  return connectNetworkHelper(p, config, launched.enginePid, Promise.resolve(launched), pipes, opts);
 }
 
 /**
- * With the engine ready (listening): starts the helper against its network namespace, publishes
- * the ports, then starts the payload unless `attachWait`. Stops the engine on a failure.
+ * Starts the helper against the engine's network namespace (it exists once the engine's launch
+ * succeeded) while the engine gets ready, then publishes the ports and starts the payload unless
+ * `attachWait`. Stops the engine and the helper on a failure; the engine's own error wins over
+ * the helper's (which then only saw the engine go).
  */
-export async function connectNetworkHelper(p: StorePaths, config: ContainerConfig, launched: EngineReadyEvent & { enginePid: number }, pipes: HelperPipes, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
-  const { exitRead, aliveWrite } = pipes;
+export async function connectNetworkHelper(p: StorePaths, config: ContainerConfig, enginePid: number, engineReady: Promise<EngineReadyEvent>, pipes: HelperPipes, opts: { attachWait: boolean }): Promise<EngineReadyEvent> {
   const ports = config.network.ports ?? [];
+  // Awaited below; a rejection before that is no unhandled one.
+  engineReady.catch(() => undefined);
   let helperPid: number | undefined;
   try {
-    const spec = helperSpawn(p, config, launched.enginePid);
+    const spec = helperSpawn(p, config, enginePid);
     fs.mkdirSync(spec.cwd, { recursive: true, mode: 0o700 });
-    helperPid = await startHelper(spec, { exitRead, aliveWrite });
+    const helper = startHelper(spec, pipes).then((pid) => {
+      helperPid = pid;
+    });
+    const [engine, started] = await Promise.allSettled([engineReady, helper]);
+    if (engine.status === 'rejected') throw engine.reason;
+    if (started.status === 'rejected') throw started.reason;
+    const launched = engine.value;
     if (networkKind(config.network) === 'slirp4netns' && ports.length > 0) await addHostForwards(path.join(spec.cwd, SLIRP_API_SOCKET), ports, parseSlirpOptions(config.network.options));
     if (opts.attachWait) return launched;
     await requestEngine(p, config.id, { op: 'start' });
@@ -110,7 +119,7 @@ export async function connectNetworkHelper(p: StorePaths, config: ContainerConfi
     return { event: 'started', pid: state?.pid ?? 0 };
   } catch (err) {
     if (helperPid !== undefined) killQuietly(helperPid);
-    await stopEngine(p, config.id, launched.enginePid);
+    await stopEngine(p, config.id, enginePid);
     throw err;
   } finally {
     closeHelperPipes(pipes);
@@ -137,13 +146,14 @@ export async function releaseEarlyLaunch(p: StorePaths, early: EarlyLaunch, conf
     await abandonEarlyLaunch(p, early);
     throw err;
   }
-  let launched;
+  // A launch that succeeded has a pid (awaitEngineReady reports it the same way).
+  const enginePid = early.engine.child.pid as number;
   try {
     releaseEngine(early.engine);
-    launched = await awaitEngineReady(early.engine);
   } catch (err) {
     closeHelperPipes(early.pipes);
     throw err;
   }
-  return connectNetworkHelper(p, config, launched, early.pipes, { attachWait: early.attachWait });
+  // The helper starts while the engine mounts and opens its socket (its launch made the namespaces).
+  return connectNetworkHelper(p, config, enginePid, awaitEngineReady(early.engine), early.pipes, { attachWait: early.attachWait });
 }
