@@ -261,6 +261,27 @@ describe('the engine launched before the record (run)', () => {
     }
   });
 
+  it('the engine runs without NODE_EXTRA_CA_CERTS (Node would load that file at its start) and with the rest of the caller\'s environment, launched or replayed', async () => {
+    const env = { NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', TSCTR_E2E_MARK: 'kept' };
+    const ids: string[] = [];
+    // The second run spawns its engine from the launch recipe the first one left.
+    for (let i = 0; i < 2; i++) {
+      const r = await runTsctr(['run', '-d', '--network', 'none', BUSYBOX, 'sleep', '1000'], { store, env });
+      expect(r.exitCode).toBe(0);
+      ids.push(r.stdout.trim());
+    }
+    try {
+      for (const id of ids) {
+        const [info] = JSON.parse((await tsctr(['inspect', id])).stdout) as { State: { ConmonPid: number } }[];
+        const environ = fs.readFileSync(`/proc/${info.State.ConmonPid}/environ`, 'utf8').split('\0');
+        expect(environ).toContain('TSCTR_E2E_MARK=kept');
+        expect(environ.filter((e) => e.startsWith('NODE_EXTRA_CA_CERTS='))).toEqual([]);
+      }
+    } finally {
+      await tsctr(['rm', '-f', ...ids]);
+    }
+  });
+
   it('the engine starts before the CLI has loaded (pre-launch), and that engine runs the container', async () => {
     const traceFile = path.join(store.runroot, 'trace.log');
     const r = await runTsctr(['run', '--rm', '--network', 'none', BUSYBOX, 'echo', 'pre'], { store, env: { TSCTR_TRACE: traceFile } });

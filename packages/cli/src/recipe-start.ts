@@ -18,6 +18,7 @@ import { containerDir, containerRunDir, engineLogPath } from '@tsctr/engine/runt
 import { rawSpawn } from '@tsctr/engine/sys/raw-spawn';
 import { trace } from '@tsctr/engine/trace';
 import { recipeScan } from './prelaunch-scan';
+import { nodeProgramEnv } from '@tsctr/engine/runtime/node-program-env';
 
 export function startFromRecipe(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.TSCTR_PRELAUNCH === '0' || env.TSCTR_EARLY_ENGINE === '0') return false;
@@ -36,7 +37,7 @@ export function startFromRecipe(argv: readonly string[], env: NodeJS.ProcessEnv 
   try {
     log = fs.openSync(logFile, 'a', 0o600);
     // As spawnEngine starts an engine without a cgroup or helper pipes: fd 3 the shim's sync socket, 4 the ready fd.
-    const child = rawSpawn(recipe.file, ['tsctr-shim', ...recipeArgs(recipe, id)], ['ignore', log, log, 'pipe', 'pipe'], { env, detached: true });
+    const child = rawSpawn(recipe.file, ['tsctr-shim', ...recipeArgs(recipe, id)], ['ignore', log, log, 'pipe', 'pipe'], { env: nodeProgramEnv(env), detached: true });
     trace('cli-recipe-spawned');
     putRecipeLaunch<RecipeLaunch>({ recipe, id, child, logFile });
     return true;
