@@ -6,6 +6,7 @@ import { reportError } from './report-error';
 import { trace } from '@tsctr/engine/trace';
 import { parseRunArgvFast } from './run-fast-argv';
 import { discardUnusedPrelaunch, runParsed } from './run-main';
+import { skipHelpCache } from './yargs-help-cache';
 
 /** First word of argv that is not an option (nor a global option's value): the command's name. */
 export function findCommandName(args: readonly string[]): string | undefined {
@@ -51,6 +52,7 @@ async function parseAndRun(args: string[]): Promise<number> {
       throw new TsctrError(`${msg}\nSee 'tsctr ${wanted && entry ? `${wanted} ` : ''}--help'`);
     });
   for (const c of entry ? [entry] : commandTable) y = y.command(c.load().command);
+  skipHelpCache(y);
   try {
     await y.parseAsync();
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
