@@ -17,9 +17,9 @@ const ENGINE_DIST = path.resolve(CLI_DIR, '..', 'engine', 'dist');
 const OUT_DIR = path.join(CLI_DIR, 'dist-bundle');
 
 /** Bundles without a code cache: the lean monitor trades start-up time for memory. */
-const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'copy-session', 'recipe-start']);
+const NO_CODE_CACHE = new Set(['monitor-main', 'monitor-extras', 'monitor-end', 'copy-session', 'recipe-start']);
 /** Bundles that are required, not run: no `node NAME.js` stub. */
-const LIBRARIES = new Set(['monitor-extras', 'copy-session', 'prelaunch', 'recipe-start', 'tsctr-run', 'tsctr-pull']);
+const LIBRARIES = new Set(['monitor-extras', 'monitor-end', 'copy-session', 'prelaunch', 'recipe-start', 'tsctr-run', 'tsctr-pull']);
 
 /** @type {Record<string, string>} bundle name -> compiled entry module */
 const ENTRIES = {
@@ -36,6 +36,8 @@ const ENTRIES = {
   'monitor-main': path.join(ENGINE_DIST, 'runtime/engine/monitor-main.js'),
   // Not a program: what the monitor requires on first use (monitor.ts).
   'monitor-extras': path.join(ENGINE_DIST, 'runtime/engine/monitor-extras.js'),
+  // Not a program: what the monitor requires for state writes and the end of its container.
+  'monitor-end': path.join(ENGINE_DIST, 'runtime/engine/monitor-end.js'),
   // Not a program: what the engine requires for its first `cp` (engine.ts).
   'copy-session': path.join(ENGINE_DIST, 'runtime/engine/copy-session.js'),
   'extract-worker': path.join(ENGINE_DIST, 'storage/extract-worker.js'),
@@ -62,7 +64,7 @@ async function main() {
     minifySyntax: true,
     legalComments: 'none',
     logLevel: 'warning',
-    // monitor.ts requires monitor-extras by a computed path on purpose (a separate bundle).
+    // monitor.ts requires monitor-extras and monitor-end by a computed path on purpose (separate bundles).
     logOverride: { 'unsupported-require-call': 'silent' },
   });
   fs.copyFileSync(path.join(__dirname, 'load-bundle.js'), path.join(OUT_DIR, 'load-bundle.js'));

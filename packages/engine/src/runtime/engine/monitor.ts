@@ -3,8 +3,8 @@
  * and nobody is connected. Same control protocol and the same duties as the engine after start
  * (engine.ts): relay output to ctr.log and attached clients, serve attach/kill/stop/state/exec/
  * copy/resize, record the exit, unmount, remove a --rm container. At rest it holds only Node's
- * net/fs and these small modules; exec, copy, resizes, state writes and the end load
- * monitor-extras (koffi and the rest) on first use.
+ * net/fs and these small modules; exec, copy and resizes load monitor-extras (koffi and the rest),
+ * state writes and the end the smaller monitor-end, each on first use.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -23,7 +23,14 @@ import { LineSplitter, exitCodeOf, parseStatusLine } from './status-lines';
 import { pipeRelay, ptyRelay, type PayloadStdio } from './stdio';
 
 type Extras = typeof import('./monitor-extras');
+type End = typeof import('./monitor-end');
 type Relay = Omit<PayloadStdio, 'childFds' | 'closeChildEnds'>;
+
+/** A module the monitor loads on first use: its own bundle when tsctr runs from bundles. */
+function requireLibrary<T>(name: 'monitor-extras' | 'monitor-end'): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, bundled ? `${name}.bundle.js` : name)) as T;
+}
 
 /** How long output may still arrive after the payload's exit was reported (as the engine). */
 const OUTPUT_DRAIN_MS = 2000;
@@ -37,8 +44,9 @@ export class Monitor implements ControlHandler {
   private readonly logClock = new LogClock();
   private state: ContainerState;
   private extrasModule: Extras | undefined;
+  private endModule: End | undefined;
   private execService: InstanceType<Extras['ExecService']> | undefined;
-  private stateWriter: InstanceType<Extras['StateWriter']> | undefined;
+  private stateWriter: InstanceType<End['StateWriter']> | undefined;
   private exitReport: ExitReport | undefined;
   private finishing: Promise<void> | undefined;
   private outputsDone: Promise<unknown> = Promise.resolve();
@@ -66,12 +74,21 @@ export class Monitor implements ControlHandler {
   /** monitor-extras, loaded once (its own bundle when tsctr runs from bundles). */
   private extras(): Extras {
     if (!this.extrasModule) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const loaded = require(path.join(__dirname, bundled ? 'monitor-extras.bundle.js' : 'monitor-extras')) as Extras;
+      const loaded = requireLibrary<Extras>('monitor-extras');
       loaded.prepareExtras(inheritedFds(this.handoff.fds), this.handoff.fds.shim);
       this.extrasModule = loaded;
     }
     return this.extrasModule;
+  }
+
+  /** monitor-end, loaded once: state writes and the end of the container. */
+  private end(): End {
+    if (!this.endModule) {
+      const loaded = requireLibrary<End>('monitor-end');
+      loaded.closeInheritedOnExec(inheritedFds(this.handoff.fds));
+      this.endModule = loaded;
+    }
+    return this.endModule;
   }
 
   private execs(): InstanceType<Extras['ExecService']> {
@@ -84,7 +101,7 @@ export class Monitor implements ControlHandler {
 
   private writeState(next: ContainerState, final = false): Promise<void> {
     this.state = next;
-    this.stateWriter ??= new (this.extras().StateWriter)(this.paths, this.config.id, next, this.handoff.owner);
+    this.stateWriter ??= new (this.end().StateWriter)(this.paths, this.config.id, next, this.handoff.owner);
     return final ? this.stateWriter.writeFinal(next) : this.stateWriter.write(next);
   }
 
@@ -156,7 +173,7 @@ export class Monitor implements ControlHandler {
     this.finishing ??= (async () => {
       const report = this.exitReport ?? { exitCode: 0 };
       await Promise.race([this.outputsDone, new Promise((r) => setTimeout(r, OUTPUT_DRAIN_MS).unref())]);
-      const extras = this.extras();
+      const end = this.end();
       const started = this.state.startedAt;
       await this.writeState(
         {
@@ -165,7 +182,7 @@ export class Monitor implements ControlHandler {
           ...(started ? { startedAt: started } : {}),
           finishedAt: new Date().toISOString(),
           ...(report.error ? { error: report.error } : {}),
-          ...(extras.oomKilledIn(this.handoff.cgroupDir) ? { oomKilled: true } : {}),
+          ...(end.oomKilledIn(this.handoff.cgroupDir) ? { oomKilled: true } : {}),
           ...(this.handoff.cgroupDir !== undefined ? { cgroupPath: this.handoff.cgroupDir } : {}),
         },
         true,
@@ -174,11 +191,11 @@ export class Monitor implements ControlHandler {
       const removing = this.config.autoRemove === true;
       if (!removing) await this.server.finish(report);
       fs.closeSync(this.handoff.fds.log);
-      await extras.releaseContainer(this.paths, this.config, this.handoff.merged, this.handoff.cgroupDir);
+      await end.releaseContainer(this.paths, this.config, this.handoff.merged, this.handoff.cgroupDir);
       if (removing) {
-        const leftover = await extras.hideRemovedContainer(this.paths, this.config, 'monitor');
+        const leftover = await end.hideRemovedContainer(this.paths, this.config, 'monitor');
         await this.server.finish(report);
-        extras.deleteRemovedContainer(this.paths, this.config.id, leftover);
+        end.deleteRemovedContainer(this.paths, this.config.id, leftover);
       }
       process.exit(0);
     })();
