@@ -9,7 +9,14 @@ import { persistEffectiveState, type ContainerRecord } from './store';
 import { effectiveState, engineAlive } from './liveness';
 import { parseSignal } from './signals';
 
+/**
+ * The state file is polled from every 5 ms, doubling up to every 50 ms: a killed or stopped
+ * container usually reports within tens of milliseconds, and `rm -f` or `stop` should not wait
+ * out a whole interval for it; a long `wait` still reads the file only 20 times a second.
+ */
+const FIRST_POLL_MS = 5;
 const POLL_MS = 50;
+const nextPoll = (ms: number): number => Math.min(ms * 2, POLL_MS);
 /** Extra time, past the stop timeout, the engine gets to report before it is killed itself. */
 const ENGINE_GRACE_MS = 5000;
 
@@ -24,13 +31,13 @@ export function hasLiveEngine(state: ContainerState): boolean {
  * record disappeared (removed, e.g. by --rm). `deadline` is a Date.now() value.
  */
 export async function waitForStop(p: StorePaths, id: string, deadline = Infinity, opts: { untilExited?: boolean } = {}): Promise<ContainerState | undefined> {
-  for (;;) {
+  for (let delay = FIRST_POLL_MS; ; delay = nextPoll(delay)) {
     const stored = await readContainerState(p, id).catch(() => undefined);
     if (!stored) return undefined;
     const state = effectiveState(stored, new Date());
     if (state.status === 'exited' || (!opts.untilExited && state.status === 'created' && !engineAlive(state))) return state;
     if (Date.now() >= deadline) return state;
-    await sleep(POLL_MS);
+    await sleep(delay);
   }
 }
 
@@ -94,9 +101,9 @@ export async function forceKill(p: StorePaths, record: ContainerRecord): Promise
 
 /** Waits until the container's engine has ended (or its record is gone), up to `deadline`. */
 export async function waitForEngineExit(p: StorePaths, id: string, deadline = Infinity): Promise<void> {
-  for (;;) {
+  for (let delay = FIRST_POLL_MS; ; delay = nextPoll(delay)) {
     const state = await readContainerState(p, id).catch(() => undefined);
     if (!state || !engineAlive(state) || Date.now() >= deadline) return;
-    await sleep(POLL_MS);
+    await sleep(delay);
   }
 }
