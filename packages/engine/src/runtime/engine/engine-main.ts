@@ -14,20 +14,16 @@ import { trace } from '../../trace';
 import { sealedShimFd } from '../shim-binary';
 
 /**
- * What every start needs that the record does not decide, done while the CLI is still writing the
- * record (off the critical path then); each step is left for later once `go` is there. A failure
- * only leaves the work for where it is needed, which reports it.
+ * Seals the shim copy every start needs while the CLI is still writing the record (off the
+ * critical path then), unless `go` is there already. A failure leaves it for where it is needed,
+ * which reports it.
  */
-const WARM_UP: readonly (() => unknown)[] = [sealedShimFd];
-
-function warmUpUntilGo(readyFd: number): void {
-  for (const step of WARM_UP) {
-    if (goArrived(readyFd)) return;
-    try {
-      step();
-    } catch {
-      return;
-    }
+function sealShimUnlessGo(readyFd: number): void {
+  if (goArrived(readyFd)) return;
+  try {
+    sealedShimFd();
+  } catch {
+    // reported by the start that needs it
   }
 }
 
@@ -46,7 +42,7 @@ async function main(): Promise<void> {
     if (args.awaitGo && args.readyFd !== undefined) {
       // The id is fixed by the launch: its socket can be bound while the CLI still writes the record.
       control = listenEarly(controlSocketPath({ root: args.root, runRoot: args.runroot }, args.id));
-      warmUpUntilGo(args.readyFd);
+      sealShimUnlessGo(args.readyFd);
       afterGo = await waitForGo(args.readyFd);
       if (!afterGo) {
         removeUnusedLaunchDirs({ root: args.root, runRoot: args.runroot }, args.id);
