@@ -16,6 +16,7 @@ import { sealedShimFd, shimBinaryPath } from './shim-binary';
 import { SUBGID_FILE, SUBUID_FILE, newIdMapArgs } from './subids';
 import { loadDefaultMappings } from './subid-files';
 import type { EngineChild } from '../sys/raw-spawn';
+import { nodeProgramEnv } from './node-program-env';
 
 export type Namespace = 'mnt' | 'net' | 'uts' | 'ipc' | 'cgroup';
 export type StdioEntry = Extract<StdioOptions, readonly unknown[]>[number];
@@ -46,6 +47,10 @@ export interface LaunchOptions {
    * left undefined; entries from index 4 on are passed to the program. Default: inherit 0-2.
    */
   readonly stdio?: readonly StdioEntry[];
+  /**
+   * Default: this process's environment; for tsctr's own Node programs (argv[0] is this Node: the
+   * engine, the workers) without what only costs their start (node-program-env.ts).
+   */
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
   readonly detached?: boolean;
@@ -182,7 +187,7 @@ export async function launchInUserNamespace(opts: LaunchOptions): Promise<ChildP
   const child = childProcess().spawn(opts.join ? sealedShimFd() : shimBinaryPath(), launchArgs(opts, { tools, mappings }), {
     argv0: 'tsctr-shim',
     stdio: buildStdio(opts.stdio),
-    env: opts.env ?? process.env,
+    env: opts.env ?? (opts.argv[0] === process.execPath ? nodeProgramEnv() : process.env),
     cwd: opts.cwd,
     detached: opts.detached,
   });

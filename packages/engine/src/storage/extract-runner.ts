@@ -10,7 +10,6 @@ import { entryPointPath } from '../install-layout';
 import type { IdMappings } from '../runtime/idmap';
 import { launchInUserNamespace, runInUserNamespace, waitForExit } from '../runtime/userns';
 import { isExtractLineResult, type ExtractJob, type ExtractLineResult } from './extract-job';
-import { nodeProgramEnv } from '../runtime/node-program-env';
 
 /** Runs extract jobs and removes trees; layers.ts takes one so tests can run in-process as root. */
 export interface NamespaceRunner {
@@ -47,11 +46,11 @@ export function userNamespaceRunner(mappings?: IdMappings): NamespaceRunner {
   return {
     async extract(job) {
       if (job.layers.length === 0) return [];
-      const result = await runInUserNamespace([process.execPath, extractWorkerScript()], { mappings, input: JSON.stringify(job), pdeathsig: 'SIGKILL', env: nodeProgramEnv() });
+      const result = await runInUserNamespace([process.execPath, extractWorkerScript()], { mappings, input: JSON.stringify(job), pdeathsig: 'SIGKILL' });
       return parseWorkerOutput(result.stdout, job.layers.length, result.stderr, result.exitCode);
     },
     async extractStream(job, input) {
-      const child = await launchInUserNamespace({ argv: [process.execPath, extractWorkerScript(), JSON.stringify(job)], mappings, stdio: ['pipe', 'pipe', 'pipe'], pdeathsig: 'SIGKILL', env: nodeProgramEnv() });
+      const child = await launchInUserNamespace({ argv: [process.execPath, extractWorkerScript(), JSON.stringify(job)], mappings, stdio: ['pipe', 'pipe', 'pipe'], pdeathsig: 'SIGKILL' });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       child.stdout?.on('data', (b: Buffer) => stdout.push(b));

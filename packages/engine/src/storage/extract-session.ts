@@ -12,7 +12,6 @@ import { launchInUserNamespace, waitForExit } from '../runtime/userns';
 import { STDIN_BLOB, isExtractLineResult, type ExtractJobLayer, type ExtractLineResult } from './extract-job';
 import { extractWorkerScript, userNamespaceRunner, type NamespaceRunner } from './extract-runner';
 import { SESSION_COMMAND_FD, SESSION_FLAG } from './extract-session-job';
-import { nodeProgramEnv } from '../runtime/node-program-env';
 
 export class ExtractSession {
   private child: ChildProcess | undefined;
@@ -38,7 +37,7 @@ export class ExtractSession {
   /** Launches the worker now; layers can be sent at once (they wait for the launch). */
   static start(mappings?: IdMappings): ExtractSession {
     const stdio = ['pipe', 'pipe', 'pipe', undefined, 'pipe'] as const;
-    return new ExtractSession(launchInUserNamespace({ argv: [process.execPath, extractWorkerScript(), SESSION_FLAG], mappings, stdio: [...stdio], pdeathsig: 'SIGKILL', env: nodeProgramEnv() }));
+    return new ExtractSession(launchInUserNamespace({ argv: [process.execPath, extractWorkerScript(), SESSION_FLAG], mappings, stdio: [...stdio], pdeathsig: 'SIGKILL' }));
   }
 
   /** False when the worker could not be launched or has ended: use another runner. */

@@ -17,7 +17,6 @@ import { discardCgroup, engineCgroupArgs, prepareContainerCgroup, releaseCgroupF
 import { launchInUserNamespace, type Namespace } from '../userns';
 import { containerDir, containerRunDir, engineLogPath } from './layout';
 import { removeUnusedLaunchDirs } from './launch-dirs';
-import { nodeProgramEnv } from '../node-program-env';
 
 export const ENGINE_READY_FD = 4;
 
@@ -112,7 +111,6 @@ export async function spawnEngine(p: StorePaths, target: EngineLaunchTarget, opt
       ...(network.join ? { join: network.join } : {}),
       // detached: Node's spawn calls setsid() itself, so the shim's --setsid would fail with EPERM.
       detached: true,
-      env: nodeProgramEnv(),
       // Node starts while newuidmap/newgidmap run; the engine waits for its maps (engine-main.ts).
       ...(network.join ? {} : { execUnmapped: true }),
       stdio: withCgroupFd(['ignore', log, log, undefined, 'pipe', ...(network.fds ? [network.fds.hold, network.fds.alive] : [])], cgroup),

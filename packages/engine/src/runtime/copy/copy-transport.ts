@@ -14,7 +14,6 @@ import { hasLiveEngine } from '../containers/lifecycle';
 import type { ContainerRecord } from '../containers/records';
 import { launchInUserNamespace, waitForExit } from '../userns';
 import type { CopyWorkerJob } from './copy-worker';
-import { nodeProgramEnv } from '../node-program-env';
 
 /** The tar of `containerPath` (its last component as top entry); `done` rejects when the container side failed. */
 export async function copyOutOf(p: StorePaths, record: ContainerRecord, containerPath: string): Promise<{ output: Readable; done: Promise<void> }> {
@@ -118,7 +117,6 @@ async function runWorker(p: StorePaths, record: ContainerRecord, op: { op: 'out'
     mappings: { uidMap: config.userns.uidMap, gidMap: config.userns.gidMap },
     stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     pdeathsig: 'SIGKILL',
-    env: nodeProgramEnv(),
   });
   const stderr: Buffer[] = [];
   child.stderr?.on('data', (b: Buffer) => stderr.push(b));
