@@ -14,6 +14,17 @@ export function setCloseOnExec(fd: number, on: boolean): void {
   check('fcntl', fn('int fcntl(int fd, int cmd, int arg)')(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC), `F_SETFD ${fd}`);
 }
 
+/** Sets close-on-exec on each fd that is still open (one closed meanwhile has nothing to protect). */
+export function setCloseOnExecWhereOpen(fds: readonly number[]): void {
+  for (const fd of fds) {
+    try {
+      setCloseOnExec(fd, true);
+    } catch {
+      // closed already
+    }
+  }
+}
+
 /**
  * execve(2): replaces this process (same pid, same start time, same namespaces) with `file`.
  * Returns only by throwing. Every other thread of the process ends with it.

@@ -5,7 +5,7 @@
  * on first use; state writes and the end come from monitor-end.
  */
 import { adoptSealedShimFd } from '../shim-binary';
-import { closeInheritedOnExec } from './monitor-end';
+import { setCloseOnExecWhereOpen } from '../../sys/exec';
 
 export { ExecService } from './exec-session';
 export { serveCopyIn, serveCopyOut } from './copy-session';
@@ -16,6 +16,6 @@ export { setWindowSize } from '../../sys/pty';
  * hold them) and exec sessions use the inherited sealed shim.
  */
 export function prepareExtras(inherited: readonly number[], shimFd: number): void {
-  closeInheritedOnExec(inherited);
+  setCloseOnExecWhereOpen(inherited);
   adoptSealedShimFd(shimFd);
 }

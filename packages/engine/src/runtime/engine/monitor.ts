@@ -85,7 +85,8 @@ export class Monitor implements ControlHandler {
   private end(): End {
     if (!this.endModule) {
       const loaded = requireLibrary<End>('monitor-end');
-      loaded.closeInheritedOnExec(inheritedFds(this.handoff.fds));
+      // Nothing the end starts may hold the inherited descriptors.
+      loaded.setCloseOnExecWhereOpen(inheritedFds(this.handoff.fds));
       this.endModule = loaded;
     }
     return this.endModule;
