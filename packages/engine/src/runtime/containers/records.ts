@@ -48,3 +48,9 @@ export async function readContainerRecord(p: StorePaths, id: string): Promise<Co
   const [config, state] = await Promise.all([readContainerConfig(p, id), readContainerState(p, id)]);
   return config && state ? { config, state } : undefined;
 }
+
+/** readContainerRecord without the thread pool, for a caller that waits for nothing else. */
+export function readContainerRecordSync(p: StorePaths, id: string): ContainerRecord | undefined {
+  const { config, state } = readContainerFilesSync(p, id);
+  return config && state ? { config, state } : undefined;
+}

@@ -18,7 +18,7 @@ import {
 import { effectiveState, isStale } from './liveness';
 import { generateContainerName, validateContainerName } from './names';
 import {
-  readContainerConfig, readContainerFilesSync, readContainerRecord, readContainerState, writeContainerConfig, writeContainerState,
+  readContainerConfig, readContainerRecord, readContainerRecordSync, readContainerState, writeContainerConfig, writeContainerState,
   type ContainerRecord,
 } from './records';
 
@@ -50,8 +50,8 @@ async function containerIds(p: StorePaths): Promise<string[]> {
  */
 function recordNamesSync(p: StorePaths): { readonly id: string; readonly name: string }[] {
   return readdirIfExistsSync(containersDir(p)).filter(isFullContainerId).flatMap((id) => {
-    const { config, state } = readContainerFilesSync(p, id);
-    return config && state ? [{ id: config.id, name: config.name }] : [];
+    const record = readContainerRecordSync(p, id);
+    return record ? [{ id: record.config.id, name: record.config.name }] : [];
   });
 }
 
